@@ -1,0 +1,490 @@
+"""The content model of a digest.
+
+Two layers:
+
+* the *working copy* an editor edits in the admin: ``Issue`` with its
+  ``Section`` and ``Entry`` rows;
+* the *published layer* readers see: approved ``Revision`` snapshots of that
+  working copy (with their HTML rendered once, at approval) and the
+  ``PublicEntry`` rows that search and source pages read.
+
+Readers never read the working copy, so editors can correct a published issue
+while readers keep seeing the approved version.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
+
+# Only web links: "javascript:", "data:" and friends are refused everywhere.
+http_url_validator = URLValidator(schemes=["http", "https"])
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    IN_REVIEW = "in_review", _("待审核")
+    CHANGES_REQUESTED = "changes_requested", _("需修改")
+    SCHEDULED = "scheduled", _("已排期")
+    PUBLISHED = "published", _("已发布")
+
+
+class Publication(models.Model):
+    """Publication-wide settings, one row, editable in the admin."""
+
+    name = models.CharField(_("刊名"), max_length=100, default="嵌入式AI简报")
+    tagline = models.CharField(
+        _("标语"),
+        max_length=200,
+        blank=True,
+        default="关注模型压缩、低比特量化、移动端推理加速优化、部署",
+    )
+    default_section_titles = models.TextField(
+        _("默认栏目"),
+        default="业界新闻\n论文\n开源项目\n博文",
+        help_text=_("新建一期时自动创建的栏目，每行一个。"),
+    )
+    archive_url = models.URLField(
+        _("往期回顾链接"),
+        blank=True,
+        validators=[http_url_validator],
+        help_text=_("导出 Markdown 时“往期回顾”标题指向的地址，可留空。"),
+    )
+    footer = models.TextField(
+        _("页脚"),
+        blank=True,
+        default="",
+        help_text=_("Markdown，每行一项：微信公众号、编辑、项目地址等。"),
+    )
+    licence = models.TextField(
+        _("许可协议"),
+        blank=True,
+        default="本作品采用知识共享署名-相同方式共享 4.0 国际许可协议（CC BY-SA 4.0）进行许可。",
+        help_text=_("Markdown，显示在每页底部。"),
+    )
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("刊物设置")
+        verbose_name_plural = _("刊物设置")
+
+    def __str__(self):
+        return self.name
+
+    @classmethod
+    def load(cls):
+        publication, _created = cls.objects.get_or_create(pk=1)
+        return publication
+
+    def section_titles(self):
+        return [line.strip() for line in self.default_section_titles.splitlines() if line.strip()]
+
+
+class IssueQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Issues readers may see: an approved revision whose time has come.
+
+        A scheduled issue is public from its ``go_live_at`` on, whether or not
+        the ``publish_scheduled`` job has run yet.
+        """
+        return self.filter(Exists(Revision.objects.live(now).filter(issue=OuterRef("pk"))))
+
+    def awaiting_review_by(self, user):
+        return self.filter(status=Status.IN_REVIEW).exclude(submitted_by=user)
+
+    def drafts_of(self, user):
+        return self.filter(
+            status__in=[Status.DRAFT, Status.CHANGES_REQUESTED],
+        ).filter(Q(created_by=user) | Q(updated_by=user) | Q(submitted_by=user))
+
+
+class Issue(models.Model):
+    publication_date = models.DateField(
+        _("出刊日期"),
+        unique=True,
+        help_text=_("每期的身份与网址，例如 /issues/2026-11-24/。"),
+        error_messages={"unique": _("这一天已经有一期简报了。")},
+    )
+    headline = models.CharField(
+        _("标题"),
+        max_length=300,
+        blank=True,
+        help_text=_("可选，显示在大标题“刊名 (日期)：”之后。"),
+    )
+    # Legacy files put " " or "：" (even with no headline) after the date; kept
+    # so that an imported issue exports exactly as it came in.
+    headline_separator = models.CharField(max_length=4, blank=True, default="：")
+    preamble = MarkdownxField(
+        _("导读与开篇"),
+        blank=True,
+        help_text=_("Markdown：导读、热身小新闻、注释等，显示在第一个栏目之前。"),
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=20,
+        choices=Status,
+        default=Status.DRAFT,
+        editable=False,
+    )
+    # Bumped on every save of the working copy; a save based on an older
+    # version is refused instead of silently overwriting someone's edit.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后编辑"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("提交者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = IssueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("简报")
+        verbose_name_plural = _("简报")
+        ordering = ["-publication_date"]
+        get_latest_by = "publication_date"
+
+    def __str__(self):
+        return f"{Publication.load().name} {self.publication_date:%Y-%m-%d}"
+
+    def get_absolute_url(self):
+        return reverse("issues:detail", args=[self.publication_date.isoformat()])
+
+    def is_public(self, now=None):
+        return Revision.objects.live(now).filter(issue=self).exists()
+
+    is_public.boolean = True
+    is_public.short_description = _("公开")
+
+    def live_revision(self, now=None):
+        return Revision.objects.live(now).filter(issue=self).first()
+
+    def is_editable(self):
+        """Content is frozen while a reviewer looks at it or it waits to go live."""
+        return self.status not in {Status.IN_REVIEW, Status.SCHEDULED}
+
+
+class Section(models.Model):
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("简报"), on_delete=models.CASCADE, related_name="sections"
+    )
+    title = models.CharField(_("栏目标题"), max_length=100)
+    note = MarkdownxField(
+        _("栏目说明"), blank=True, help_text=_("Markdown，显示在本栏目条目之前。")
+    )
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+
+    class Meta:
+        verbose_name = _("栏目")
+        verbose_name_plural = _("栏目")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issue", "position"],
+                name="section_position_unique",
+                violation_error_message=_("同一期中两个栏目的顺序不能相同。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="section_title_not_empty",
+                violation_error_message=_("栏目标题不能为空。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+
+def validate_metadata(value):
+    for number, line in enumerate(value.splitlines(), start=1):
+        if line.strip() and "：" not in line and ":" not in line:
+            raise ValidationError(
+                _("第 %(number)d 行缺少“键：值”中的冒号：%(line)s"),
+                code="metadata_without_key",
+                params={"number": number, "line": line[:60]},
+            )
+
+
+class Entry(models.Model):
+    section = models.ForeignKey(
+        Section, verbose_name=_("栏目"), on_delete=models.CASCADE, related_name="entries"
+    )
+    position = models.PositiveIntegerField(_("顺序"), default=0)
+    label = models.CharField(
+        _("标签"), max_length=100, blank=True, help_text=_("可选的方括号前缀，如 arXiv 编号。")
+    )
+    title = models.CharField(_("标题"), max_length=500)
+    source = models.CharField(
+        _("来源"), max_length=100, blank=True, help_text=_("媒体或公众号，显示在“ | ”之后。")
+    )
+    url = models.URLField(_("链接"), max_length=2000, blank=True, validators=[http_url_validator])
+    extra_links = models.TextField(
+        _("附加链接"),
+        blank=True,
+        help_text=_("Markdown，跟在标题链接后面，如 [[原文]](https://…)。"),
+    )
+    metadata = models.TextField(
+        _("元信息"),
+        blank=True,
+        validators=[validate_metadata],
+        help_text=_(
+            "每行一条“键：值”，如 论文：https://arxiv.org/abs/…、代码：https://github.com/…"
+        ),
+    )
+    summary = MarkdownxField(_("摘要"), blank=True, help_text=_("Markdown，显示在“摘要：”之后。"))
+
+    class Meta:
+        verbose_name = _("条目")
+        verbose_name_plural = _("条目")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["section", "position"],
+                name="entry_position_unique",
+                violation_error_message=_("同一栏目中两个条目的顺序不能相同。"),
+            ),
+            models.CheckConstraint(
+                condition=~Q(title=""),
+                name="entry_title_not_empty",
+                violation_error_message=_("条目标题不能为空。"),
+            ),
+            models.CheckConstraint(
+                condition=Q(url="") | Q(url__startswith="http://") | Q(url__startswith="https://"),
+                name="entry_url_http",
+                violation_error_message=_("链接只能以 http:// 或 https:// 开头。"),
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def metadata_pairs(self):
+        pairs = []
+        for line in self.metadata.splitlines():
+            if not line.strip():
+                continue
+            key, sep, value = line.partition("：")
+            if not sep:
+                key, sep, value = line.partition(":")
+            pairs.append((key.strip(), value.strip()))
+        return pairs
+
+
+class RevisionQuerySet(models.QuerySet):
+    def approved(self):
+        return self.filter(go_live_at__isnull=False, withdrawn_at__isnull=True)
+
+    def live(self, now=None):
+        """For each public issue, the one approved revision readers see now."""
+        now = now or timezone.now()
+        newer = Revision.objects.filter(
+            issue=OuterRef("issue"),
+            go_live_at__lte=now,
+            withdrawn_at__isnull=True,
+            go_live_at__gt=OuterRef("go_live_at"),
+        )
+        return (
+            self.filter(go_live_at__lte=now, withdrawn_at__isnull=True)
+            .exclude(Exists(newer))
+            .order_by("-go_live_at")
+        )
+
+
+class Revision(models.Model):
+    """A snapshot of an issue's whole content, recorded on every save.
+
+    ``data`` is the issue as a house-format document (see ``issues.documents``),
+    so one snapshot serves diffs, restore, rendering and export. An approved
+    revision has ``go_live_at``; its HTML is rendered once, at approval.
+    """
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("简报"), on_delete=models.CASCADE, related_name="revisions"
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(_("状态"), max_length=20, choices=Status)
+    data = models.JSONField(_("内容"))
+    body_html = models.TextField(blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准者"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    go_live_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("修订")
+        verbose_name_plural = _("修订")
+        ordering = ["-created_at", "-pk"]
+        get_latest_by = "created_at"
+        indexes = [models.Index(fields=["issue", "go_live_at"], name="revision_live_idx")]
+
+    def __str__(self):
+        return f"{self.issue} @ {timezone.localtime(self.created_at):%Y-%m-%d %H:%M:%S}"
+
+    def document(self):
+        from issues.documents import document_from_data
+
+        return document_from_data(self.data)
+
+
+class IssueEvent(models.Model):
+    """The audit trail: one row per workflow transition."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("提交审核")
+        REQUEST_CHANGES = "request_changes", _("要求修改")
+        APPROVE = "approve", _("批准发布")
+        SCHEDULE = "schedule", _("批准并排期")
+        PUBLISH = "publish", _("已发布")
+        UNPUBLISH = "unpublish", _("撤回发布")
+        CORRECT = "correct", _("开始更正")
+        RESTORE = "restore", _("恢复修订")
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("简报"), on_delete=models.CASCADE, related_name="events"
+    )
+    action = models.CharField(_("操作"), max_length=20, choices=Action)
+    from_status = models.CharField(_("原状态"), max_length=20, choices=Status)
+    to_status = models.CharField(_("新状态"), max_length=20, choices=Status)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    comment = models.TextField(_("说明"), blank=True)
+    revision = models.ForeignKey(
+        Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("流程记录")
+        verbose_name_plural = _("流程记录")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.issue} {self.get_action_display()}"
+
+
+def new_share_token():
+    return secrets.token_urlsafe(32)
+
+
+class ShareLinkQuerySet(models.QuerySet):
+    def valid(self, now=None):
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+
+class ShareLink(models.Model):
+    """A secret, expiring, revocable link to one unpublished issue for an outside expert."""
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("简报"), on_delete=models.CASCADE, related_name="share_links"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("创建时间"), default=timezone.now)
+    expires_at = models.DateTimeField(_("过期时间"))
+    revoked_at = models.DateTimeField(_("撤销时间"), null=True, blank=True)
+
+    objects = ShareLinkQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("分享链接")
+        verbose_name_plural = _("分享链接")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.issue} ({self.expires_at:%Y-%m-%d})"
+
+    def get_absolute_url(self):
+        return reverse("issues:shared", args=[self.token])
+
+
+class PublicEntryQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Entries of the revision each public issue shows now, and nothing else."""
+        return self.filter(revision__in=Revision.objects.live(now).values("pk"))
+
+
+class PublicEntry(models.Model):
+    """An entry as frozen in an approved revision: what search and source pages read."""
+
+    revision = models.ForeignKey(Revision, on_delete=models.CASCADE, related_name="public_entries")
+    publication_date = models.DateField()
+    section_title = models.CharField(max_length=100)
+    position = models.PositiveIntegerField()
+    anchor = models.CharField(max_length=40)
+    label = models.CharField(max_length=100, blank=True)
+    title = models.CharField(max_length=500)
+    source = models.CharField(max_length=100, blank=True, db_index=True)
+    url = models.URLField(max_length=2000, blank=True)
+    summary = models.TextField(blank=True)
+    # Plain text with CJK runs split into overlapping bigrams, Latin words kept
+    # whole; PostgreSQL indexes it as a tsvector so two-character Chinese
+    # queries are served by an index.
+    search_text = models.TextField(blank=True)
+
+    objects = PublicEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publication_date", "position"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return (
+            reverse("issues:detail", args=[self.publication_date.isoformat()]) + f"#{self.anchor}"
+        )

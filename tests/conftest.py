@@ -1,0 +1,39 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import make_issue, make_user
+
+
+@pytest.fixture
+def editor(db):
+    return make_user("editor", groups=["editor"])
+
+
+@pytest.fixture
+def editor2(db):
+    return make_user("editor2", groups=["editor"])
+
+
+@pytest.fixture
+def reviewer(db):
+    return make_user("reviewer", groups=["reviewer"])
+
+
+@pytest.fixture
+def reviewer2(db):
+    return make_user("reviewer2", groups=["reviewer"])
+
+
+@pytest.fixture
+def superuser(db):
+    return make_user("admin", superuser=True)
+
+
+@pytest.fixture
+def issue_factory(db):
+    return make_issue
+
+
+@pytest.fixture
+def roles(db):
+    return {group.name: group for group in Group.objects.all()}
