@@ -1,0 +1,46 @@
+"""Freezes an approved revision into what readers see.
+
+Called by the workflow when a revision is approved, and by ``rerender`` when
+the sanitiser or templates change: the issue's HTML is rendered once here and
+stored, and its entries are copied into ``PublicEntry`` for search and source
+pages. The read path renders nothing.
+"""
+
+from django.db import transaction
+
+from issues.models import PublicEntry, Revision
+from issues.rendering import presented_entries, render_issue_body
+from issues.search import search_text
+
+
+@transaction.atomic
+def freeze_revision(revision: Revision) -> Revision:
+    doc = revision.document()
+    revision.body_html = render_issue_body(doc)
+    revision.save(update_fields=["body_html"])
+    revision.public_entries.all().delete()
+    rows = []
+    position = 0
+    for section in presented_entries(doc):
+        for entry in section["entries"]:
+            source = entry["doc"]
+            rows.append(
+                PublicEntry(
+                    revision=revision,
+                    publication_date=doc.publication_date,
+                    section_title=section["title"],
+                    position=position,
+                    anchor=entry["anchor"],
+                    label=source.label,
+                    title=source.title,
+                    source=source.source,
+                    url=source.url,
+                    summary=source.summary,
+                    search_text=search_text(
+                        source.label, source.title, source.source, source.summary
+                    ),
+                )
+            )
+            position += 1
+    PublicEntry.objects.bulk_create(rows)
+    return revision
