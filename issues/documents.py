@@ -27,6 +27,7 @@ def document_from_issue(issue: Issue) -> IssueDoc:
                 extra_links=entry.extra_links,
                 metadata=entry.metadata_pairs(),
                 summary=entry.summary,
+                verbatim_body=entry.verbatim_body,
             )
             for entry in section.entries.all()
         ]
@@ -118,6 +119,7 @@ def write_document(doc: IssueDoc, issue: Issue, *, user=None) -> Issue:
                 extra_links=entry_doc.extra_links,
                 metadata=metadata_text(entry_doc.metadata),
                 summary=entry_doc.summary,
+                verbatim_body=entry_doc.verbatim_body,
             )
             entry.full_clean(exclude=["section"])
             entries.append(entry)

@@ -262,6 +262,13 @@ class Entry(models.Model):
         ),
     )
     summary = MarkdownxField(_("摘要"), blank=True, help_text=_("Markdown，显示在“摘要：”之后。"))
+    # Some legacy entries have a body that is not "metadata lines, then
+    # 摘要：…"; the summary then holds that body exactly as written.
+    verbatim_body = models.BooleanField(
+        _("正文按原样"),
+        default=False,
+        help_text=_("旧稿导入：摘要框中是条目的完整正文，不加“摘要：”前缀。"),
+    )
 
     class Meta:
         verbose_name = _("条目")
