@@ -1,5 +1,47 @@
+"""Template context shared by every page.
+
+``Publication.load()`` is read at most once per request and only when a
+template or view actually uses it; views that need it too call
+``current_publication(request)`` and share the same row. One primary-key
+lookup per page keeps the query count fixed without a cache that could show
+editors stale settings after they change the footer.
+"""
+
+from functools import lru_cache
+
+from django.utils.functional import SimpleLazyObject
+
 from issues.models import Publication
+from issues.rendering import render_markdown
+
+_ATTRIBUTE = "_digest_publication"
+
+
+def current_publication(request=None) -> Publication:
+    if request is None:
+        return Publication.load()
+    publication = getattr(request, _ATTRIBUTE, None)
+    if publication is None:
+        publication = Publication.load()
+        setattr(request, _ATTRIBUTE, publication)
+    return publication
+
+
+@lru_cache(maxsize=16)
+def _footer_html(footer: str, licence: str):
+    # Keyed by the texts themselves, so an edited footer is never served stale.
+    return {"footer_html": render_markdown(footer), "licence_html": render_markdown(licence)}
+
+
+def footer_html(publication: Publication) -> dict:
+    return _footer_html(publication.footer, publication.licence)
 
 
 def publication(request):
-    return {"publication": Publication.load()}
+    def footer():
+        return footer_html(current_publication(request))
+
+    return {
+        "publication": SimpleLazyObject(lambda: current_publication(request)),
+        "publication_footer": SimpleLazyObject(footer),
+    }

@@ -17,8 +17,8 @@ import secrets
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db import connections, models
+from django.db.models import Exists, F, Func, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -463,6 +463,63 @@ class PublicEntryQuerySet(models.QuerySet):
     def published(self, now=None):
         """Entries of the revision each public issue shows now, and nothing else."""
         return self.filter(revision__in=Revision.objects.live(now).values("pk"))
+
+    def search(self, query):
+        """Entries containing every word of ``query`` (Chinese, Latin or mixed).
+
+        On PostgreSQL each word becomes a phrase of its search tokens (CJK
+        bigrams, see ``issues.search``), the phrases are AND-ed, matched against
+        ``to_tsvector('simple', search_text)`` (GIN index, migration
+        0004_search_index) and ranked with ``SearchRank``. Elsewhere, and for
+        words the index cannot serve (a lone Chinese character), every word
+        must appear as a substring of the title, source, label or summary.
+        The query only ever reaches the database as parameters.
+        """
+        from issues.search import query_terms, term_phrase
+
+        terms = query_terms(query)
+        if not terms:
+            return self.none()
+
+        def substring(term):
+            return (
+                Q(title__icontains=term)
+                | Q(source__icontains=term)
+                | Q(label__icontains=term)
+                | Q(summary__icontains=term)
+            )
+
+        if connections[self.db].vendor != "postgresql":
+            result = self
+            for term in terms:
+                result = result.filter(substring(term))
+            return result
+
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+
+        # Exactly the indexed expression (no COALESCE), so the planner can use the index.
+        vector = Func(
+            F("search_text"),
+            function="to_tsvector",
+            template="%(function)s('simple'::regconfig, %(expressions)s)",
+            output_field=SearchVectorField(),
+        )
+        result, tsquery = self, None
+        for term in terms:
+            phrase = term_phrase(term)
+            if phrase is None:
+                result = result.filter(substring(term))
+                continue
+            part = SearchQuery(phrase, search_type="phrase", config="simple")
+            tsquery = part if tsquery is None else tsquery & part
+        if tsquery is None:
+            return result
+        return (
+            result.alias(search_vector=vector)
+            .filter(search_vector=tsquery)
+            .annotate(rank=SearchRank(vector, tsquery))
+            .order_by("-rank", "-publication_date", "position")
+        )
 
 
 class PublicEntry(models.Model):

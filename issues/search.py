@@ -30,3 +30,84 @@ def tokens(text: str) -> list[str]:
 
 def search_text(*parts: str) -> str:
     return " ".join(token for part in parts for token in tokens(part))
+
+
+# --- Queries -----------------------------------------------------------------
+
+MAX_TERMS = 8
+MAX_TERM_LENGTH = 50
+_single_cjk = re.compile(rf"^[{_cjk}]$")
+
+
+def query_terms(query: str) -> list[str]:
+    """The words a reader typed (split on any white space), lower-cased, de-duplicated."""
+    terms: list[str] = []
+    for term in (query or "").lower().split():
+        term = term[:MAX_TERM_LENGTH]
+        if term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+def term_phrase(term: str) -> str | None:
+    """The term as consecutive search-text tokens, or None if the index cannot serve it.
+
+    "模型量化" becomes "模型 型量 量化": searched as a phrase, the bigrams must stand
+    next to each other, as they do in the search text of an entry containing
+    the word. A lone Chinese character has no bigram of its own; such a term
+    (and one without any token, e.g. "+") is matched as a substring instead.
+    """
+    parts = tokens(term)
+    if not parts or any(_single_cjk.match(part) for part in parts):
+        return None
+    return " ".join(parts)
+
+
+# --- Showing results ---------------------------------------------------------
+
+_md_image = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_md_link = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_md_marks = re.compile(r"(\*\*|__|`|^\s*>\s?|^\s*[-*+]\s+|^\s*\d+\.\s+|^#+\s*)", re.MULTILINE)
+_space = re.compile(r"\s+")
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown as one line of plain text, good enough for excerpts and meta tags."""
+    text = _md_image.sub("", markdown_text or "")
+    text = _md_link.sub(r"\1", text)
+    text = _md_marks.sub("", text)
+    return _space.sub(" ", text).strip()
+
+
+def excerpt(text: str, terms: list[str], width: int = 140) -> str:
+    """About ``width`` characters of ``text`` around the first matched term."""
+    if len(text) <= width:
+        return text
+    lowered = text.lower()
+    hits = [lowered.find(term) for term in terms if term and term in lowered]
+    start = max(0, min(hits) - width // 4) if hits else 0
+    end = min(len(text), start + width)
+    start = max(0, end - width)
+    return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
+
+
+def highlight(text: str, terms: list[str]):
+    """``text`` escaped, with every case-insensitive occurrence of a term in <mark>.
+
+    Matches are found in the raw text and each piece is escaped on its own,
+    so a term can never match inside an entity or inject markup.
+    """
+    from django.utils.html import escape, format_html
+    from django.utils.safestring import SafeString
+
+    wanted = sorted({term for term in terms if term}, key=len, reverse=True)
+    if not wanted or not text:
+        return escape(text or "")
+    pattern = re.compile("|".join(re.escape(term) for term in wanted), re.IGNORECASE)
+    result = SafeString("")
+    position = 0
+    for match in pattern.finditer(text):
+        result += escape(text[position : match.start()])
+        result += format_html("<mark>{}</mark>", match.group(0))
+        position = match.end()
+    return result + escape(text[position:])

@@ -1,14 +1,233 @@
-from django.http import Http404
+"""Reader pages, the staff preview and share links.
+
+Readers only ever see the published layer: the live ``Revision`` of each
+published issue (its ``body_html`` rendered once, at approval) and the
+``PublicEntry`` rows of those revisions. Every reader view starts from
+``ReaderMixin``; none reads the working copy (``Issue`` fields, ``Section``,
+``Entry``). The preview and share-link views are the only ones that render the
+working copy, and they are ``never_cache`` and ``noindex``.
+
+Each reader page runs a fixed number of queries however many issues exist:
+the revision (or page of entries), the published dates (archive grid and
+previous/next links) and the publication settings.
+"""
+
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import ListView, TemplateView
+
+from issues.archive import archive_rows, neighbours
+from issues.documents import document_from_issue
+from issues.models import Issue, PublicEntry, Revision, ShareLink
+from issues.rendering import render_issue_body
+from issues.search import excerpt, highlight, plain_text, query_terms
+
+NOINDEX = "noindex, nofollow"
+LEAD_LENGTH = 120
 
 
-def home(request):
-    return render(request, "issues/home.html")
+def issue_title(doc) -> str:
+    """The H1 of the house format: "嵌入式AI简报 (2021-07-18)：headline"."""
+    title = f"{doc.publication_name} ({doc.publication_date.isoformat()})"
+    if doc.headline:
+        title += (doc.headline_separator or " ") + doc.headline
+    return title
 
 
-def issue_detail(request, date):
-    raise Http404
+def issue_lead(doc) -> str:
+    """The first lines of the preamble as plain text, for meta descriptions."""
+    lines = [line for line in doc.preamble.splitlines() if plain_text(line)][:3]
+    return Truncator(plain_text("\n".join(lines))).chars(LEAD_LENGTH)
 
 
+class ReaderMixin:
+    """Where every reader page starts: what is published *now*."""
+
+    def dispatch(self, request, *args, **kwargs):
+        self.now = timezone.now()
+        return super().dispatch(request, *args, **kwargs)
+
+    def live_revisions(self):
+        return Revision.objects.live(self.now).select_related("issue")
+
+    def published_dates(self):
+        return list(
+            Issue.objects.published(self.now)
+            .order_by("-publication_date")
+            .values_list("publication_date", flat=True)
+        )
+
+    def issue_context(self, revision):
+        doc = revision.document()
+        dates = self.published_dates()
+        older, newer = neighbours(dates, doc.publication_date)
+        return {
+            "revision": revision,
+            "doc": doc,
+            "body_html": revision.body_html,
+            "page_title": issue_title(doc),
+            "lead": issue_lead(doc),
+            "older": older,
+            "newer": newer,
+            "archive": archive_rows(dates, current=doc.publication_date),
+            "canonical_path": reverse("issues:detail", args=[doc.publication_date]),
+            "markdown_path": reverse("issues:markdown", args=[doc.publication_date]),
+        }
+
+
+class HomeView(ReaderMixin, TemplateView):
+    """The latest published issue in full."""
+
+    template_name = "issues/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        latest = self.live_revisions().order_by("-issue__publication_date").first()
+        if latest is not None:
+            context.update(self.issue_context(latest))
+            context["canonical_path"] = reverse("issues:home")
+        return context
+
+
+class IssueDetailView(ReaderMixin, TemplateView):
+    template_name = "issues/issue_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        revision = self.live_revisions().filter(issue__publication_date=kwargs["date"]).first()
+        if revision is None:
+            raise Http404(_("没有这一期简报。"))
+        context.update(self.issue_context(revision))
+        return context
+
+
+class ArchiveView(ReaderMixin, TemplateView):
+    template_name = "issues/archive.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        dates = self.published_dates()
+        context.update(
+            archive=archive_rows(dates),
+            issue_count=len(dates),
+            canonical_path=reverse("issues:archive"),
+        )
+        return context
+
+
+@require_GET
+def issue_markdown(request, date):
+    """The issue's live revision as a house-format Markdown file."""
+    revision = Revision.objects.live().filter(issue__publication_date=date).first()
+    if revision is None:
+        raise Http404(_("没有这一期简报。"))
+    from issues.exporting import issue_markdown as export  # written by the lead
+
+    response = HttpResponse(
+        export(revision.document()), content_type="text/markdown; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{date.isoformat()}.md"'
+    return response
+
+
+class EntryListMixin(ReaderMixin):
+    """Pages listing published entries (search results, one source)."""
+
+    paginate_by = 20
+    context_object_name = "entries"
+    terms: list[str] = []
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        for entry in context["entries"]:
+            summary = plain_text(entry.summary)
+            entry.title_html = highlight(plain_text(entry.title), self.terms)
+            entry.source_html = highlight(entry.source, self.terms)
+            entry.label_html = highlight(entry.label, self.terms)
+            entry.summary_html = highlight(excerpt(summary, self.terms), self.terms)
+        return context
+
+
+class SearchView(EntryListMixin, ListView):
+    template_name = "issues/search.html"
+
+    def get_queryset(self):
+        self.query = self.request.GET.get("q", "").strip()[:200]
+        self.terms = query_terms(self.query)
+        return PublicEntry.objects.published(self.now).search(self.query)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(query=self.query, canonical_path=reverse("issues:search"))
+        return context
+
+
+class SourceView(EntryListMixin, ListView):
+    """Every published entry from one source, newest first."""
+
+    template_name = "issues/source.html"
+    allow_empty = False
+
+    def get_queryset(self):
+        return PublicEntry.objects.published(self.now).filter(source=self.kwargs["source"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        source = self.kwargs["source"]
+        context.update(source=source, canonical_path=reverse("issues:source", args=[source]))
+        return context
+
+
+def render_working_copy(request, issue, *, banner):
+    """The working copy of ``issue`` in the issue page, never cached or indexed."""
+    doc = document_from_issue(issue)
+    context = {
+        "doc": doc,
+        "body_html": render_issue_body(doc),
+        "page_title": issue_title(doc),
+        "lead": issue_lead(doc),
+        "preview_banner": banner,
+        "noindex": True,
+    }
+    response = render(request, "issues/issue_detail.html", context)
+    response["X-Robots-Tag"] = NOINDEX
+    return response
+
+
+@never_cache
+def preview_issue(request, date):
+    """Staff with ``issues.view_issue`` see the working copy; anyone else a 404."""
+    user = request.user
+    if not (user.is_active and user.is_staff and user.has_perm("issues.view_issue")):
+        raise Http404
+    issue = Issue.objects.filter(publication_date=date).first()
+    if issue is None:
+        raise Http404
+    return render_working_copy(request, issue, banner=_("预览 — 未发布"))
+
+
+@never_cache
 def shared_issue(request, token):
-    raise Http404
+    """An outside expert's view of one issue's working copy; expired or revoked is a 404."""
+    link = ShareLink.objects.valid().select_related("issue").filter(token=token).first()
+    if link is None:
+        raise Http404
+    return render_working_copy(request, link.issue, banner=_("预览 — 未发布"))
+
+
+@require_GET
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /preview/",
+        "Disallow: /shared/",
+        f"Sitemap: {request.build_absolute_uri(reverse('issues:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -37,3 +37,15 @@ def issue_factory(db):
 @pytest.fixture
 def roles(db):
     return {group.name: group for group in Group.objects.all()}
+
+
+@pytest.fixture
+def outsider(db):
+    """Staff, but in neither editorial group."""
+    return make_user("outsider")
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hasher(settings):
+    """Creating users is most of a test's cost with the default PBKDF2 hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

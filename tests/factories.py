@@ -58,3 +58,66 @@ def make_issue(
                 summary=f"这是{title}第 {position + 1} 条的摘要，介绍一款**端侧推理**芯片。",
             )
     return issue
+
+
+def publish(issue, at=None):
+    """Snapshot ``issue``'s working copy and approve it the way the workflow does.
+
+    The revision goes live at ``at`` (default: now); returns the frozen revision.
+    """
+    from django.utils import timezone
+
+    from issues.documents import document_from_issue, document_to_data
+    from issues.models import Revision, Status
+    from issues.publishing import freeze_revision
+
+    revision = Revision.objects.create(
+        issue=issue,
+        status=Status.PUBLISHED,
+        data=document_to_data(document_from_issue(issue)),
+        go_live_at=at or timezone.now(),
+    )
+    return freeze_revision(revision)
+
+
+def make_approved_revision(issue, *, go_live_at, approved_by=None):
+    """An approved, frozen snapshot of ``issue``'s working copy, as approve() leaves it."""
+    from issues.documents import document_from_issue, document_to_data
+    from issues.models import Revision
+    from issues.publishing import freeze_revision
+
+    revision = Revision.objects.create(
+        issue=issue,
+        created_by=approved_by,
+        status=issue.status,
+        data=document_to_data(document_from_issue(issue)),
+        approved_by=approved_by,
+        go_live_at=go_live_at,
+    )
+    return freeze_revision(revision)
+
+
+def make_issue_in_state(status, *, author, approver=None, **kwargs):
+    """An issue written and (unless a draft) submitted by ``author``, already in ``status``.
+
+    Published and scheduled issues get the approved revision they would have
+    (live an hour ago, or a day from now).
+    """
+    from django.utils import timezone
+
+    from issues.models import Status
+
+    issue = make_issue(
+        user=author,
+        status=status,
+        submitted_by=None if status == Status.DRAFT else author,
+        **kwargs,
+    )
+    if status in (Status.PUBLISHED, Status.SCHEDULED):
+        hours = -1 if status == Status.PUBLISHED else 24
+        make_approved_revision(
+            issue,
+            go_live_at=timezone.now() + datetime.timedelta(hours=hours),
+            approved_by=approver,
+        )
+    return issue
