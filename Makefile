@@ -54,7 +54,7 @@ roundtrip: migrate
 	$(BIN)/python manage.py import_markdown --check $(CORPUS)
 
 bench: install
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py $(CORPUS)
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,93 @@
+"""Imports legacy house-format Markdown files; with --check, proves the round trip."""
+
+import time
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from issues import importing
+
+
+class Rollback(Exception):
+    """Raised to undo the --check run's writes."""
+
+
+class Command(BaseCommand):
+    help = (
+        "Import house-format Markdown files (files or folders of *.md). Every file is "
+        "parsed before anything is written; any error writes nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("paths", nargs="+", help="Markdown files or folders holding them.")
+        parser.add_argument(
+            "--drafts", action="store_true", help="Import as drafts instead of published."
+        )
+        parser.add_argument(
+            "--replace", action="store_true", help="Replace issues whose date already exists."
+        )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Import, export and compare each file under the round-trip rule; write nothing.",
+        )
+
+    def handle(self, *args, paths, drafts, replace, check, **options):
+        files = importing.collect_files([Path(p) for p in paths])
+        if not files:
+            raise CommandError("no Markdown files found in: " + ", ".join(paths))
+        started = time.monotonic()
+        parsed, errors = importing.parse_files(files)
+        if check:
+            return self.check(files, parsed, errors)
+        if errors:
+            for error in errors:
+                self.stderr.write(error)
+            raise CommandError(f"{len(errors)} file(s) could not be read; nothing was imported.")
+        try:
+            with transaction.atomic():
+                issues = importing.import_documents(parsed, publish=not drafts, replace=replace)
+        except (importing.ImportRefused, ValidationError) as error:
+            raise CommandError(_one_line(error)) from None
+        elapsed = time.monotonic() - started
+        state = "drafts" if drafts else "published"
+        self.stdout.write(
+            self.style.SUCCESS(f"Imported {len(issues)} issue(s) as {state} in {elapsed:.2f}s.")
+        )
+
+    def check(self, files, parsed, errors):
+        failures = list(errors)
+        results = {}
+        try:
+            with transaction.atomic():
+                for path, doc in parsed:
+                    try:
+                        results[path] = importing.roundtrip(path, doc)
+                    except (importing.ImportRefused, ValidationError) as error:
+                        results[path] = [_one_line(error)]
+                raise Rollback
+        except Rollback:
+            pass
+        for error in errors:
+            self.stdout.write(f"FAIL {error}")
+        for path, diff in results.items():
+            if diff:
+                failures.append(path)
+                self.stdout.write(f"FAIL {path}")
+                for line in diff[:40]:
+                    self.stdout.write(f"    {line}")
+            else:
+                self.stdout.write(f"ok   {path}")
+        passed = len(files) - len(failures)
+        summary = f"{passed}/{len(files)} files round-trip."
+        if failures:
+            raise CommandError(summary)
+        self.stdout.write(self.style.SUCCESS(summary))
+
+
+def _one_line(error):
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    return str(error)
