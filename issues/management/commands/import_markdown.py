@@ -41,7 +41,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         parsed, errors = importing.parse_files(files)
         if check:
-            return self.check(files, parsed, errors)
+            return self.check_roundtrip(files, parsed, errors)
         if errors:
             for error in errors:
                 self.stderr.write(error)
@@ -57,7 +57,7 @@ class Command(BaseCommand):
             self.style.SUCCESS(f"Imported {len(issues)} issue(s) as {state} in {elapsed:.2f}s.")
         )
 
-    def check(self, files, parsed, errors):
+    def check_roundtrip(self, files, parsed, errors):
         failures = list(errors)
         results = {}
         try:
