@@ -1,0 +1,469 @@
+"""The issue admin: buttons per role and state, refusals, lost edits, history, diff, ordering."""
+
+import re
+from http import HTTPStatus
+
+import pytest
+from django.contrib.messages import get_messages
+from django.urls import reverse
+
+from issues import workflow
+from issues.models import Entry, Issue, IssueEvent, Section, ShareLink, Status
+from tests.factories import make_issue, make_issue_in_state
+
+S = Status
+BUTTON = re.compile(r'name="action" value="([a-z_]+)"')
+
+
+def change_url(issue):
+    return reverse("admin:issues_issue_change", args=[issue.pk])
+
+
+def transition_url(issue, action):
+    return reverse("admin:issues_issue_transition", args=[issue.pk, action])
+
+
+def buttons(response):
+    return set(BUTTON.findall(response.content.decode()))
+
+
+def message_texts(response):
+    return [str(message) for message in get_messages(response.wsgi_request)]
+
+
+def form_data(response):
+    """The change form's current values as POST data, nested formsets included."""
+    data = {}
+
+    def add_form(form):
+        for name in form.fields:
+            value = form[name].value()
+            if value is None or value is False:
+                continue
+            data[form.add_prefix(name)] = "on" if value is True else value
+
+    def add_formset(formset):
+        add_form(formset.management_form)
+        for form in formset.forms:
+            add_form(form)
+            for nested in getattr(form, "nested_formsets", []):
+                add_formset(nested)
+
+    add_form(response.context["adminform"].form)
+    for inline_admin_formset in response.context["inline_admin_formsets"]:
+        add_formset(inline_admin_formset.formset)
+    return data
+
+
+# --- Buttons ------------------------------------------------------------------------------
+
+EXPECTED_BUTTONS = {
+    "editor": {
+        S.DRAFT: {"submit"},
+        S.CHANGES_REQUESTED: {"submit"},
+        S.IN_REVIEW: set(),
+        S.SCHEDULED: set(),
+        S.PUBLISHED: set(),
+    },
+    "reviewer": {
+        S.DRAFT: {"submit"},
+        S.CHANGES_REQUESTED: {"submit"},
+        S.IN_REVIEW: {"request_changes", "approve", "schedule"},
+        S.SCHEDULED: {"unpublish"},
+        S.PUBLISHED: {"unpublish"},
+    },
+}
+EXPECTED_BUTTONS["superuser"] = EXPECTED_BUTTONS["reviewer"]
+
+
+@pytest.mark.parametrize("state", list(Status))
+@pytest.mark.parametrize("role", ["editor", "reviewer", "superuser"])
+def test_issue_page_shows_only_the_buttons_this_user_may_press(
+    client, request, role, state, editor2
+):
+    user = request.getfixturevalue(role)
+    issue = make_issue_in_state(state, author=editor2)
+    client.force_login(user)
+    response = client.get(change_url(issue))
+    assert response.status_code == HTTPStatus.OK
+    assert buttons(response) == EXPECTED_BUTTONS[role][state]
+
+
+def test_reviewer_sees_no_approve_button_on_own_submission(client, reviewer):
+    issue = make_issue_in_state(S.IN_REVIEW, author=reviewer)
+    client.force_login(reviewer)
+    assert buttons(client.get(change_url(issue))) == {"request_changes"}
+
+
+def test_staff_outside_the_editorial_groups_cannot_open_issues(client, outsider, editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(outsider)
+    assert client.get(change_url(issue)).status_code == HTTPStatus.FORBIDDEN
+    response = client.post(transition_url(issue, "submit"))
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert Issue.objects.get(pk=issue.pk).status == S.DRAFT
+
+
+# --- Pressing buttons -----------------------------------------------------------------------
+
+
+def test_editor_submits_and_reviewer_approves_through_the_buttons(client, editor, reviewer):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    response = client.post(transition_url(issue, "submit"))
+    assert response.status_code == HTTPStatus.FOUND
+    assert Issue.objects.get(pk=issue.pk).status == S.IN_REVIEW
+
+    client.force_login(reviewer)
+    client.post(transition_url(issue, "approve"))
+    assert Issue.objects.get(pk=issue.pk).status == S.PUBLISHED
+    assert Issue.objects.published().filter(pk=issue.pk).exists()
+
+
+def test_forged_approve_post_from_an_editor_is_refused(client, editor, editor2):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor2)
+    client.force_login(editor)
+    response = client.post(transition_url(issue, "approve"), follow=True)
+    assert response.status_code == HTTPStatus.OK
+    assert Issue.objects.get(pk=issue.pk).status == S.IN_REVIEW
+    assert not issue.revisions.exists()
+    assert "你没有权限执行此操作。" in message_texts(response)
+
+
+def test_forged_approve_post_on_own_submission_is_refused(client, reviewer):
+    issue = make_issue_in_state(S.IN_REVIEW, author=reviewer)
+    client.force_login(reviewer)
+    client.post(transition_url(issue, "approve"))
+    assert Issue.objects.get(pk=issue.pk).status == S.IN_REVIEW
+
+
+def test_forged_approve_post_for_a_draft_is_refused(client, editor, reviewer):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(reviewer)
+    response = client.post(transition_url(issue, "approve"), follow=True)
+    assert Issue.objects.get(pk=issue.pk).status == S.DRAFT
+    assert any("不适用" in text for text in message_texts(response))
+
+
+def test_transition_urls_refuse_get(client, editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    response = client.get(transition_url(issue, "submit"))
+    assert response.status_code == HTTPStatus.METHOD_NOT_ALLOWED
+    assert Issue.objects.get(pk=issue.pk).status == S.DRAFT
+
+
+def test_request_changes_button_needs_a_comment(client, editor, reviewer):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor)
+    client.force_login(reviewer)
+    response = client.post(transition_url(issue, "request_changes"), {"comment": " "}, follow=True)
+    assert Issue.objects.get(pk=issue.pk).status == S.IN_REVIEW
+    assert "要求修改时必须写明修改意见。" in message_texts(response)
+
+    client.post(transition_url(issue, "request_changes"), {"comment": "补一条论文"})
+    assert Issue.objects.get(pk=issue.pk).status == S.CHANGES_REQUESTED
+    assert issue.events.get(action=IssueEvent.Action.REQUEST_CHANGES).comment == "补一条论文"
+
+
+def test_schedule_button_sets_the_publication_time(client, editor, reviewer):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor)
+    client.force_login(reviewer)
+    client.post(transition_url(issue, "schedule"), {"publish_at": "2099-11-24T10:00"})
+    issue.refresh_from_db()
+    assert issue.status == S.SCHEDULED
+    go_live = issue.revisions.approved().get().go_live_at
+    assert go_live.year == 2099
+
+
+def test_schedule_button_refuses_a_time_in_the_past(client, editor, reviewer):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor)
+    client.force_login(reviewer)
+    response = client.post(
+        transition_url(issue, "schedule"), {"publish_at": "2001-01-01T10:00"}, follow=True
+    )
+    assert Issue.objects.get(pk=issue.pk).status == S.IN_REVIEW
+    assert "排期时间必须在将来。" in message_texts(response)
+
+
+def test_unpublish_button_needs_a_reason(client, editor, reviewer):
+    issue = make_issue_in_state(S.PUBLISHED, author=editor)
+    client.force_login(reviewer)
+    client.post(transition_url(issue, "unpublish"), {"reason": ""})
+    assert Issue.objects.published().filter(pk=issue.pk).exists()
+    client.post(transition_url(issue, "unpublish"), {"reason": "侵权投诉"})
+    assert not Issue.objects.published().filter(pk=issue.pk).exists()
+
+
+# --- Editing --------------------------------------------------------------------------------
+
+
+def test_issue_is_read_only_while_in_review(client, editor, editor2):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor2)
+    client.force_login(editor)
+    response = client.get(change_url(issue))
+    html = response.content.decode()
+    assert 'name="_save"' not in html
+    assert 'name="headline"' not in html
+    assert 'name="sections-0-title"' not in html
+    assert "此期正在审核中，内容只读" in html
+
+
+def test_post_to_an_issue_in_review_changes_nothing(client, editor, editor2):
+    issue = make_issue_in_state(S.DRAFT, author=editor2)
+    client.force_login(editor)
+    data = form_data(client.get(change_url(issue)))
+    workflow.submit_for_review(issue, editor2)
+    data["headline"] = "偷偷改标题"
+    response = client.post(change_url(issue), data, follow=True)
+    assert Issue.objects.get(pk=issue.pk).headline != "偷偷改标题"
+    assert any("审核中" in text for text in message_texts(response))
+
+
+def test_saving_records_a_revision_and_bumps_the_version(client, editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    data = form_data(client.get(change_url(issue)))
+    data["headline"] = "新标题"
+    data["sections-0-entries-0-title"] = "改过的条目"
+    response = client.post(change_url(issue), data)
+    assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
+    issue.refresh_from_db()
+    assert issue.version == 2
+    revision = issue.revisions.get()
+    assert revision.created_by == editor
+    assert revision.data["headline"] == "新标题"
+    assert revision.data["sections"][0]["entries"][0]["title"] == "改过的条目"
+
+
+def test_stale_save_is_refused_naming_who_changed_the_issue(client, editor, editor2):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    stale = form_data(client.get(change_url(issue)))
+
+    client.force_login(editor2)
+    fresh = form_data(client.get(change_url(issue)))
+    fresh["headline"] = "editor2 的标题"
+    assert client.post(change_url(issue), fresh).status_code == HTTPStatus.FOUND
+
+    client.force_login(editor)
+    stale["headline"] = "editor 的标题"
+    response = client.post(change_url(issue), stale)
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert re.search(r"此期已被 editor2 于 \d{4}-\d\d-\d\d \d\d:\d\d 修改，请刷新后再编辑", html)
+    issue.refresh_from_db()
+    assert issue.headline == "editor2 的标题"
+    assert issue.version == 2
+    assert issue.revisions.count() == 1
+
+
+def test_saving_a_published_issue_starts_a_correction(client, editor, reviewer):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor)
+    approved = workflow.approve(issue, reviewer).revision
+    client.force_login(editor)
+    data = form_data(client.get(change_url(issue)))
+    data["sections-0-entries-0-title"] = "更正"
+    response = client.post(change_url(issue), data)
+    assert response.status_code == HTTPStatus.FOUND
+    issue.refresh_from_db()
+    assert issue.status == S.DRAFT
+    assert issue.live_revision() == approved
+    assert issue.events.latest("pk").action == IssueEvent.Action.CORRECT
+
+
+def test_add_page_starts_with_the_default_sections(client, editor):
+    client.force_login(editor)
+    response = client.get(reverse("admin:issues_issue_add"))
+    assert response.status_code == HTTPStatus.OK
+    sections = response.context["inline_admin_formsets"][0].formset
+    assert [form["title"].value() for form in sections.forms] == [
+        "业界新闻",
+        "论文",
+        "开源项目",
+        "博文",
+    ]
+
+
+def test_editor_creates_an_issue_with_the_default_sections(client, editor):
+    client.force_login(editor)
+    data = form_data(client.get(reverse("admin:issues_issue_add")))
+    data["publication_date"] = "2026-11-24"
+    response = client.post(reverse("admin:issues_issue_add"), data)
+    assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
+    issue = Issue.objects.get(publication_date="2026-11-24")
+    assert list(issue.sections.values_list("title", flat=True)) == [
+        "业界新闻",
+        "论文",
+        "开源项目",
+        "博文",
+    ]
+    assert (issue.created_by, issue.status) == (editor, S.DRAFT)
+    assert issue.revisions.count() == 1
+
+
+def test_big_issue_saves_and_swaps_positions(client, editor):
+    issue = make_issue(
+        sections=[("业界新闻", 10), ("论文", 10), ("开源项目", 10), ("博文", 10)], user=editor
+    )
+    client.force_login(editor)
+    data = form_data(client.get(change_url(issue)))
+    assert data["sections-TOTAL_FORMS"] == 4
+    assert data["sections-0-entries-TOTAL_FORMS"] == 10
+    first, second = (
+        data["sections-0-entries-0-title"],
+        data["sections-0-entries-1-title"],
+    )
+    data["sections-0-entries-0-position"], data["sections-0-entries-1-position"] = 1, 0
+    data["sections-0-position"], data["sections-1-position"] = 1, 0
+
+    response = client.post(change_url(issue), data)
+
+    assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
+    assert list(issue.sections.values_list("title", flat=True)) == [
+        "论文",
+        "业界新闻",
+        "开源项目",
+        "博文",
+    ]
+    news = issue.sections.get(title="业界新闻")
+    assert list(news.entries.values_list("title", flat=True)[:2]) == [second, first]
+    assert Entry.objects.filter(section__issue=issue).count() == 40
+    assert Section.objects.filter(issue=issue).count() == 4
+
+
+# --- History, diff, review --------------------------------------------------------------
+
+
+def test_history_page_lists_the_revisions(client, editor, editor2):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    workflow.record_save(issue, editor)
+    workflow.record_save(issue, editor2)
+    client.force_login(editor)
+    response = client.get(reverse("admin:issues_issue_history", args=[issue.pk]))
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert html.count("恢复为草稿") == 2
+    assert "与上一修订比较" in html
+
+
+def test_diff_highlights_the_change_and_escapes_it(client, editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    old = workflow.record_save(issue, editor)
+    Entry.objects.filter(section__issue=issue).filter(position=0, section__position=0).update(
+        title="<script>alert(1)</script>新芯片"
+    )
+    new = workflow.record_save(issue, editor)
+    client.force_login(editor)
+    url = reverse("admin:issues_issue_diff", args=[issue.pk])
+    response = client.get(url, {"from": old.pk, "to": new.pk})
+    html = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "<script>alert(1)" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert 'class="diff-insert"' in html and 'class="diff-delete"' in html
+    assert re.search(r"<ins>[^<]*&lt;script&gt;", html)
+
+
+def test_diff_of_unknown_revision_is_404(client, editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    url = reverse("admin:issues_issue_diff", args=[issue.pk])
+    assert client.get(url, {"from": "9999"}).status_code == HTTPStatus.NOT_FOUND
+
+
+def test_review_of_a_first_publication_says_everything_is_new(client, editor, reviewer):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor)
+    client.force_login(reviewer)
+    response = client.get(reverse("admin:issues_issue_review", args=[issue.pk]))
+    html = response.content.decode()
+    assert "首次发布：全部内容都是新的" in html
+    assert 'class="diff-delete"' not in html
+    assert {"approve", "request_changes", "schedule"} <= buttons(response)
+
+
+def test_review_of_a_correction_shows_what_changed_since_publication(client, editor, reviewer):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor)
+    workflow.approve(issue, reviewer)
+    Entry.objects.filter(section__issue=issue, position=0, section__position=0).update(
+        title="更正后的标题"
+    )
+    workflow.record_save(issue, editor)
+    workflow.submit_for_review(issue, editor)
+    client.force_login(reviewer)
+    html = client.get(reverse("admin:issues_issue_review", args=[issue.pk])).content.decode()
+    assert "与上次发布的版本" in html
+    assert re.search(r'class="diff-insert".*更正后的标题', html)
+
+
+def test_restore_button_makes_a_revision_the_draft(client, editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    first = workflow.record_save(issue, editor)
+    Issue.objects.filter(pk=issue.pk).update(headline="后来的标题")
+    workflow.record_save(issue, editor)
+    client.force_login(editor)
+    client.post(reverse("admin:issues_issue_restore", args=[issue.pk, first.pk]))
+    issue.refresh_from_db()
+    assert issue.headline == first.data["headline"]
+
+
+def test_timeline_shows_the_events(client, editor, reviewer):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor)
+    workflow.request_changes(issue, reviewer, "<b>链接</b>失效")
+    client.force_login(editor)
+    html = client.get(change_url(issue)).content.decode()
+    assert 'id="workflow-timeline"' in html
+    assert "&lt;b&gt;链接&lt;/b&gt;失效" in html
+
+
+# --- Share links, list ---------------------------------------------------------------------
+
+
+def test_reviewer_creates_lists_and_revokes_a_share_link(client, editor, reviewer):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor)
+    client.force_login(reviewer)
+    client.post(reverse("admin:issues_issue_share", args=[issue.pk]), {"days": "3"})
+    link = ShareLink.objects.get(issue=issue)
+    html = client.get(change_url(issue)).content.decode()
+    assert f"/shared/{link.token}/" in html
+    client.post(reverse("admin:issues_issue_share_revoke", args=[issue.pk, link.pk]))
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+
+
+def test_editor_cannot_create_a_share_link(client, editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    client.post(reverse("admin:issues_issue_share", args=[issue.pk]), {"days": "3"})
+    assert not ShareLink.objects.exists()
+
+
+def test_change_page_links_to_the_preview(client, editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    html = client.get(change_url(issue)).content.decode()
+    assert reverse("issues:preview", args=[issue.publication_date]) in html
+
+
+def test_list_filters_awaiting_my_review_and_my_drafts(client, editor, editor2, reviewer):
+    theirs = make_issue_in_state(S.IN_REVIEW, author=editor)
+    mine = make_issue_in_state(S.IN_REVIEW, author=reviewer)
+    draft = make_issue_in_state(S.DRAFT, author=editor)
+    other_draft = make_issue_in_state(S.DRAFT, author=editor2)
+    url = reverse("admin:issues_issue_changelist")
+
+    client.force_login(reviewer)
+    listed = client.get(url, {"awaiting_my_review": "1"}).context["cl"].result_list
+    assert list(listed) == [theirs]
+    assert mine not in listed
+
+    client.force_login(editor)
+    listed = client.get(url, {"my_drafts": "1"}).context["cl"].result_list
+    assert list(listed) == [draft]
+    assert other_draft not in listed
+
+
+def test_list_shows_status_as_a_badge(client, editor):
+    make_issue_in_state(S.IN_REVIEW, author=editor)
+    client.force_login(editor)
+    html = client.get(reverse("admin:issues_issue_changelist")).content.decode()
+    assert 'class="status-badge"' in html and "待审核" in html
