@@ -92,7 +92,8 @@ def main():
         "",
         f"- database: {connection.vendor}",
         f"- source: {len(files)} house-format files ({source.name}/)",
-        f"- import of all files: **{import_seconds:.2f} s** ({import_seconds / max(len(files), 1) * 1000:.0f} ms per file)",
+        f"- import of all files: **{import_seconds:.2f} s** "
+        f"({import_seconds / max(len(files), 1) * 1000:.0f} ms per file)",
         f"- export of all issues: {export_seconds:.2f} s",
         f"- published issues: {issues}, published entries: {entries}",
         "",

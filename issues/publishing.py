@@ -6,7 +6,9 @@ stored, and its entries are copied into ``PublicEntry`` for search and source
 pages. The read path renders nothing.
 """
 
+from django.conf import settings
 from django.db import transaction
+from django.utils import translation
 
 from issues.models import PublicEntry, Revision
 from issues.rendering import presented_entries, render_issue_body
@@ -16,7 +18,10 @@ from issues.search import search_text
 @transaction.atomic
 def freeze_revision(revision: Revision) -> Revision:
     doc = revision.document()
-    revision.body_html = render_issue_body(doc)
+    # Stored HTML is shown to every reader, so it is rendered in the site's
+    # language, not in the approving reviewer's browser language.
+    with translation.override(settings.LANGUAGE_CODE):
+        revision.body_html = render_issue_body(doc)
     revision.save(update_fields=["body_html"])
     revision.public_entries.all().delete()
     rows = []

@@ -10,6 +10,7 @@ from pathlib import Path
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from issues import workflow
@@ -42,6 +43,8 @@ DEMO_FOOTER = (
 class Command(BaseCommand):
     help = "Create the demo accounts and load the demo issues."
 
+    # The demo's own reviews would otherwise print a dozen notification e-mails.
+    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
     @transaction.atomic
     def handle(self, *args, **options):
         users = {}
