@@ -1,7 +1,9 @@
 from io import StringIO
 
+import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from issues.models import Issue, Status
 
@@ -22,3 +24,23 @@ def test_demo_issue_pages_render_for_readers(db, client):
     response = client.get(latest.get_absolute_url())
     assert response.status_code == 200
     assert latest.headline in response.content.decode()
+
+
+def test_crawl_of_the_demo_site_finds_no_broken_link_or_untitled_page(db):
+    call_command("load_demo", stdout=StringIO())
+    out = StringIO()
+    call_command("crawl_site", stdout=out)
+    assert "0 broken, 0 untitled" in out.getvalue()
+
+
+def test_crawl_reports_a_broken_internal_link(db):
+    from issues.models import Publication
+
+    call_command("load_demo", stdout=StringIO())
+    publication = Publication.load()
+    publication.footer = "[坏链接](/issues/1999-01-01/)"
+    publication.save()
+    out = StringIO()
+    with pytest.raises(CommandError):
+        call_command("crawl_site", stdout=out)
+    assert "BROKEN 404 /issues/1999-01-01/" in out.getvalue()
