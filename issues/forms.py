@@ -49,6 +49,13 @@ class IssueAdminForm(forms.ModelForm):
         self.locked_version = current.version
         return cleaned_data
 
+    def save(self, commit=True):
+        if "headline" in self.changed_data:
+            # Legacy imports keep whatever stood between the date and the
+            # headline; once an editor changes the headline the house form wins.
+            self.instance.headline_separator = "：" if self.instance.headline else ""
+        return super().save(commit)
+
 
 class RequestChangesForm(forms.Form):
     comment = forms.CharField(

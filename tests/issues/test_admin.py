@@ -467,3 +467,18 @@ def test_list_shows_status_as_a_badge(client, editor):
     client.force_login(editor)
     html = client.get(reverse("admin:issues_issue_changelist")).content.decode()
     assert 'class="status-badge"' in html and "待审核" in html
+
+
+def test_clearing_the_headline_drops_the_separator_from_the_title(client, editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    data = form_data(client.get(change_url(issue)))
+    data["headline"] = ""
+    client.post(change_url(issue), data)
+    issue.refresh_from_db()
+    assert issue.headline_separator == ""
+    data = form_data(client.get(change_url(issue)))
+    data["headline"] = "又有了标题"
+    client.post(change_url(issue), data)
+    issue.refresh_from_db()
+    assert issue.headline_separator == "："
