@@ -8,6 +8,7 @@ as a message. The same page shows the audit timeline and the share links;
 history, diff and review are admin views of their own.
 """
 
+import datetime
 import difflib
 
 import nested_admin
@@ -279,6 +280,15 @@ def working_copy_text(issue):
 # --- The issue admin --------------------------------------------------------------
 
 
+admin.site.site_header = _("简报编辑部")
+admin.site.site_title = _("简报编辑部")
+admin.site.index_title = _("编辑与审核")
+
+# Issues come out every two weeks: a new issue is proposed for two weeks
+# after the latest one.
+ISSUE_INTERVAL = datetime.timedelta(days=14)
+
+
 @admin.register(Issue)
 class IssueAdmin(nested_admin.NestedModelAdmin):
     form = IssueAdminForm
@@ -288,6 +298,14 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
     date_hierarchy = "publication_date"
     readonly_fields = ["status_display"]
     inlines = [SectionInline]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if "publication_date" not in initial:
+            latest = Issue.objects.order_by("-publication_date").first()
+            if latest is not None:
+                initial["publication_date"] = latest.publication_date + ISSUE_INTERVAL
+        return initial
 
     def get_fields(self, request, obj=None):
         fields = ["publication_date", "headline", "preamble"]

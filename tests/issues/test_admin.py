@@ -482,3 +482,13 @@ def test_clearing_the_headline_drops_the_separator_from_the_title(client, editor
     client.post(change_url(issue), data)
     issue.refresh_from_db()
     assert issue.headline_separator == "："
+
+
+def test_add_page_proposes_the_date_two_weeks_after_the_latest_issue(client, editor):
+    import datetime
+
+    latest = make_issue(datetime.date(2026, 11, 24))
+    client.force_login(editor)
+    response = client.get(reverse("admin:issues_issue_add"))
+    form = response.context["adminform"].form
+    assert form.initial["publication_date"] == latest.publication_date + datetime.timedelta(days=14)
