@@ -18,7 +18,6 @@ legacy files:
 from __future__ import annotations
 
 import datetime
-from collections import defaultdict
 
 from .document import EntryDoc, IssueDoc, SectionDoc
 
@@ -119,31 +118,35 @@ def _fold_blank_runs(lines: list[str]) -> list[str]:
 
 
 def dump_archive_grid(cells: list[tuple[datetime.date, str | None]], heading_url: str = "") -> str:
-    """Render the "往期回顾" block: a heading and a 4-column grid, newest first.
+    """Render the "往期回顾" block: a heading and the 4-column archive grid.
 
-    Each year opens with a row of its four digits (the newest year's row is
-    the table header), then its issues four to a row, the last row padded
-    with empty cells. A cell whose link is None is shown unlinked (the issue's
-    own cell on its own page).
+    The layout (digits row per year, newest first, four to a row, padding)
+    is ``issues.archive.archive_rows``, shared with the web pages; the newest
+    year's digits row is the table header. A cell whose link is None is
+    shown unlinked (the issue's own cell on its own page).
     """
+    from issues.archive import archive_rows
+
     heading = f"## [往期回顾]({heading_url})" if heading_url else "## 往期回顾"
     if not cells:
         return heading + "\n"
-    by_year: dict[int, list[tuple[datetime.date, str | None]]] = defaultdict(list)
-    for date, link in sorted(cells, key=lambda cell: cell[0], reverse=True):
-        by_year[date.year].append((date, link))
-
-    rows: list[str] = []
-    for year in sorted(by_year, reverse=True):
-        rows.append(_grid_row(list(f"{year:04d}")))
-        if len(rows) == 1:
-            rows.append("|" + ":---:|" * _GRID_COLUMNS)
-        issues = [_grid_cell(date, link) for date, link in by_year[year]]
-        for start in range(0, len(issues), _GRID_COLUMNS):
-            row = issues[start : start + _GRID_COLUMNS]
-            row += [""] * (_GRID_COLUMNS - len(row))
-            rows.append(_grid_row(row))
-    return "\n".join([heading, "", *rows]) + "\n"
+    links = dict(cells)
+    lines: list[str] = []
+    for row in archive_rows(links):
+        if row.kind == "year":
+            lines.append(_grid_row([cell.text for cell in row.cells]))
+            if len(lines) == 1:
+                lines.append("|" + ":---:|" * len(row.cells))
+        else:
+            lines.append(
+                _grid_row(
+                    [
+                        _grid_cell(cell.date, links[cell.date]) if cell.date else ""
+                        for cell in row.cells
+                    ]
+                )
+            )
+    return "\n".join([heading, "", *lines]) + "\n"
 
 
 def _grid_cell(date: datetime.date, link: str | None) -> str:
