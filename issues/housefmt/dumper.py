@@ -24,7 +24,6 @@ from .document import EntryDoc, IssueDoc, SectionDoc
 _FRONT_MATTER = ["---", "layout: default", "---"]
 _HARD_BREAK = "  "
 _SUMMARY_MARKER = "摘要："
-_GRID_COLUMNS = 4
 
 
 def dump(doc: IssueDoc, *, archive: str = "", footer: str = "") -> str:
