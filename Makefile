@@ -38,9 +38,17 @@ run: demo
 test: install
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The production configuration, locally. The fallbacks below make it start on a
+# developer machine (plain HTTP on loopback); a real deployment sets all three.
+serve: export DJANGO_DEBUG ?= 0
+serve: export DJANGO_SECRET_KEY ?= local-serve-only-$(shell hostname)-not-for-production
+serve: export DJANGO_ALLOWED_HOSTS ?= 127.0.0.1,localhost
+serve: export DJANGO_SECURE_SSL_REDIRECT ?= 0
+serve: export DJANGO_SECURE_COOKIES ?= 0
 serve: install
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} $(BIN)/python manage.py collectstatic --noinput --verbosity 0
-	DJANGO_DEBUG=$${DJANGO_DEBUG:-0} $(BIN)/gunicorn -c gunicorn.conf.py digest.wsgi
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	$(BIN)/gunicorn -c gunicorn.conf.py digest.wsgi
 
 style: install
 	$(BIN)/ruff format .

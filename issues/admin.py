@@ -17,7 +17,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Count, F
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -133,7 +133,8 @@ class EntryInline(WorkflowGuardedInline, nested_admin.NestedStackedInline):
         "summary",
         "position",
     ]
-    formfield_overrides = {}
+    # A link typed without a scheme is assumed to be https, as Django 6 will.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -603,6 +604,7 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
 
 @admin.register(Publication)
 class PublicationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = ["name", "tagline", "default_section_titles", "archive_url", "footer", "licence"]
 
     def has_add_permission(self, request):
