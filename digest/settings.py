@@ -2,13 +2,17 @@
 
 Development needs nothing: an embedded SQLite file, DEBUG on, a throw-away
 secret. Production (DJANGO_DEBUG off) refuses to start without a secret key
-and allowed hosts.
+and allowed hosts, and is secure by default: HTTPS redirect, HSTS, secure
+cookies and an enforced Content-Security-Policy. Every variable is listed in
+docs/deploying.md.
 """
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +28,14 @@ def env_bool(name, default=False):
 
 def env_list(name, default=""):
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+def env_int(name, default):
+    value = os.environ.get(name, "")
+    try:
+        return int(value) if value.strip() else default
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
 
 
 DEBUG = env_bool("DJANGO_DEBUG", default=True)
@@ -43,6 +55,27 @@ if not DEBUG and not ALLOWED_HOSTS:
     )
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS")
 
+# HTTPS. TLS ends at a proxy or load balancer in front of gunicorn; tell Django
+# which header that proxy sets, e.g. DJANGO_SECURE_PROXY_SSL_HEADER=X-Forwarded-Proto
+# (value "https" implied) or "X-Forwarded-Proto=https". Only set it when the proxy
+# always overwrites that header, or clients can claim HTTPS.
+_proxy_ssl_header = os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER", "").strip()
+if _proxy_ssl_header:
+    _header, _sep, _value = _proxy_ssl_header.partition("=")
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + _header.strip().upper().replace("-", "_"),
+        _value.strip() or "https",
+    )
+SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 0 if DEBUG else 31_536_000)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = env_bool("DJANGO_SECURE_HSTS_PRELOAD", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = os.environ.get("DJANGO_REFERRER_POLICY", "same-origin")
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -53,13 +86,18 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.postgres",
+    "csp",
     "markdownx",
     "nested_admin",
     "issues",
 ]
 
 MIDDLEWARE = [
+    # Answers /healthz and /readyz before host validation and the HTTPS
+    # redirect: load balancers and container probes call by IP over plain HTTP.
+    "digest.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -91,13 +129,20 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "digest.wsgi.application"
 
+# Persistent connections are checked before reuse (conn_health_checks), so a
+# worker whose connection died with a database restart reconnects on its next
+# request; a short connect timeout keeps /readyz answering while it is down.
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
-        conn_max_age=int(os.environ.get("DJANGO_CONN_MAX_AGE", "60")),
+        conn_max_age=env_int("DJANGO_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Readers and an editor saving at once must not see "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -108,6 +153,9 @@ DATABASES["default"]["TEST"] = {"NAME": os.environ.get("DJANGO_TEST_DATABASE_NAM
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# One Redis shared by every web replica: cache and sessions (cached_db keeps the
+# database as the source of truth, so a Redis flush logs nobody out). Without
+# Redis, each process has its own memory cache and sessions live in the database.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
@@ -115,11 +163,13 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "digest"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
         }
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -135,13 +185,46 @@ TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True
 
+# Static files: whitenoise serves them from gunicorn. In production their names
+# carry content hashes, collectstatic pre-compresses them (gzip and brotli) and
+# whitenoise sends hashed names with a far-future "immutable" Cache-Control.
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("DJANGO_STATIC_ROOT", BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
+
+# Media: images uploaded from the Markdown editor. Local disk (MEDIA_ROOT) by
+# default, served by digest.urls; an S3-compatible bucket when DJANGO_S3_BUCKET
+# is set. Several replicas need the bucket, or one volume they all mount.
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
+if S3_BUCKET:
+    _s3_options = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+        "access_key": os.environ.get("DJANGO_S3_ACCESS_KEY_ID") or None,
+        "secret_key": os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+        "custom_domain": os.environ.get("DJANGO_S3_CUSTOM_DOMAIN") or None,
+        "location": os.environ.get("DJANGO_S3_LOCATION", "media"),
+        "querystring_auth": env_bool("DJANGO_S3_QUERYSTRING_AUTH", default=False),
+        "default_acl": os.environ.get("DJANGO_S3_DEFAULT_ACL") or None,
+        "file_overwrite": False,
+        "object_parameters": {"CacheControl": "public, max-age=31536000, immutable"},
+    }
+    _default_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {key: value for key, value in _s3_options.items() if value is not None},
+    }
+    if _s3_options["custom_domain"]:
+        MEDIA_URL = f"https://{_s3_options['custom_domain']}/{_s3_options['location']}/"
+else:
+    _default_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+# Local media is served by the app (digest.urls) unless a proxy in front serves
+# MEDIA_ROOT itself (then set DJANGO_SERVE_MEDIA=0).
+SERVE_MEDIA = not S3_BUCKET and env_bool("DJANGO_SERVE_MEDIA", default=True)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _default_storage,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -158,6 +241,13 @@ EMAIL_BACKEND = os.environ.get(
     else "django.core.mail.backends.smtp.EmailBackend",
 )
 DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "digest@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+EMAIL_TIMEOUT = 10
 
 # Public base URL for absolute links in feeds and e-mails when there is no request.
 SITE_URL = os.environ.get("DIGEST_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -167,7 +257,67 @@ SITE_URL = os.environ.get("DIGEST_SITE_URL", "http://127.0.0.1:8000").rstrip("/"
 DIGEST_FOUR_EYES = env_bool("DIGEST_FOUR_EYES", default=True)
 
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "issues.rendering.render_markdown"
-MARKDOWNX_UPLOAD_MAX_SIZE = 2 * 1024 * 1024
+MARKDOWNX_UPLOAD_MAX_SIZE = env_int("DJANGO_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_SERVER_CALL_LATENCY = 300
+
+# Content-Security-Policy (django-csp). Scripts only from our own origin: the
+# admin, markdownx and nested-admin load every script from files. Styles allow
+# 'unsafe-inline' because the admin change list ships a <style> block and
+# jQuery UI (nested-admin drag and drop) writes style attributes; inline styles
+# cannot run code. Images may come from any https site: entries embed them.
+# Enforced in production, report-only (browser console) in development.
+_csp_img_src = [SELF, "data:", "https:"]
+if urlsplit(MEDIA_URL).scheme == "http":  # e.g. a MinIO bucket on plain HTTP
+    _csp_img_src.append("{0.scheme}://{0.netloc}".format(urlsplit(MEDIA_URL)))
+_csp = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": _csp_img_src,
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+if os.environ.get("DJANGO_CSP_REPORT_URI"):
+    _csp["DIRECTIVES"]["report-uri"] = [os.environ["DJANGO_CSP_REPORT_URI"]]
+if env_bool("DJANGO_CSP_REPORT_ONLY", default=DEBUG):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
+
+# Logging: one line per record on stdout for the log collector. JSON in
+# production, readable text in development (DJANGO_LOG_FORMAT=json|text).
+# Request records carry method, path and user id; secrets are redacted.
+LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_context": {"()": "digest.logging.RequestContextFilter"},
+        "redact_secrets": {"()": "digest.logging.RedactSecretsFilter"},
+    },
+    "formatters": {
+        "json": {"()": "digest.logging.JsonFormatter"},
+        "text": {"()": "digest.logging.TextFormatter"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_context", "redact_secrets"],
+            "formatter": os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json"),
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
+    "loggers": {
+        "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
+        "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
+}

@@ -1,0 +1,97 @@
+"""gunicorn settings for digest, read from the environment.
+
+`make serve` and the container both run ``gunicorn -c gunicorn.conf.py
+digest.wsgi``. Every value below can be changed without a rebuild; the
+variables are listed in docs/deploying.md.
+"""
+
+import os
+import sys
+
+# Make `digest.logging` importable whatever directory gunicorn starts in.
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+
+def _int(name, default):
+    value = os.environ.get(name, "").strip()
+    return int(value) if value else default
+
+
+def _cpus():
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+# Where to listen. GUNICORN_BIND wins ("0.0.0.0:8000", "unix:/run/digest.sock");
+# otherwise GUNICORN_HOST (127.0.0.1 here, 0.0.0.0 in the container) and PORT.
+bind = os.environ.get("GUNICORN_BIND") or "{}:{}".format(
+    os.environ.get("GUNICORN_HOST", "127.0.0.1"), _int("PORT", 8000)
+)
+
+# Processes: GUNICORN_WORKERS, else WEB_CONCURRENCY (the name hosting platforms
+# set), else 2 x CPUs + 1, capped at 8: each worker holds its own database
+# connections, and PostgreSQL's default max_connections is 100 for all replicas.
+workers = _int("GUNICORN_WORKERS", _int("WEB_CONCURRENCY", min(2 * _cpus() + 1, 8)))
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread" if threads > 1 else "sync")
+
+# A request slower than this is killed and logged; a restart or scale-down lets
+# running requests finish for graceful_timeout seconds.
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
+keepalive = _int("GUNICORN_KEEPALIVE", 5)
+
+# Recycle workers now and then (guards against slow leaks); the jitter keeps
+# them from all restarting at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+
+# Which proxies may set X-Forwarded-For/-Proto. Loopback by default; behind a
+# load balancer on another address set FORWARDED_ALLOW_IPS to its address (or
+# "*" when nothing else can reach gunicorn, as in the compose network).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# gunicorn >= 25 opens a control socket for `gunicornc` under $HOME; off unless
+# asked for, so several instances on one host (or a read-only home) never clash.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
+if not control_socket:
+    del control_socket
+
+# The worker heartbeat file: tmpfs in containers, where /tmp may be a slow overlay.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+
+# Logs: JSON lines on stdout, access lines included, through the same
+# formatter and secret filters as Django's own logs (digest/logging.py).
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+_format = os.environ.get("DJANGO_LOG_FORMAT", "json")
+logconfig_dict = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {
+        "request_context": {"()": "digest.logging.RequestContextFilter"},
+        "redact_secrets": {"()": "digest.logging.RedactSecretsFilter"},
+    },
+    "formatters": {
+        "json": {"()": "digest.logging.JsonFormatter"},
+        "text": {"()": "digest.logging.TextFormatter"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_context", "redact_secrets"],
+            "formatter": _format,
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": "INFO"},
+    "loggers": {
+        "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+        "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
+    },
+}
