@@ -22,6 +22,7 @@ from django.db.models import Exists, F, Func, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from markdownx.models import MarkdownxField
 
 # Only web links: "javascript:", "data:" and friends are refused everywhere.
@@ -170,7 +171,7 @@ class Issue(models.Model):
 
     class Meta:
         verbose_name = _("简报")
-        verbose_name_plural = _("简报")
+        verbose_name_plural = pgettext_lazy("plural", "简报")
         ordering = ["-publication_date"]
         get_latest_by = "publication_date"
 
@@ -206,7 +207,7 @@ class Section(models.Model):
 
     class Meta:
         verbose_name = _("栏目")
-        verbose_name_plural = _("栏目")
+        verbose_name_plural = pgettext_lazy("plural", "栏目")
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -272,7 +273,7 @@ class Entry(models.Model):
 
     class Meta:
         verbose_name = _("条目")
-        verbose_name_plural = _("条目")
+        verbose_name_plural = pgettext_lazy("plural", "条目")
         ordering = ["position", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -365,7 +366,7 @@ class Revision(models.Model):
 
     class Meta:
         verbose_name = _("修订")
-        verbose_name_plural = _("修订")
+        verbose_name_plural = pgettext_lazy("plural", "修订")
         ordering = ["-created_at", "-pk"]
         get_latest_by = "created_at"
         indexes = [models.Index(fields=["issue", "go_live_at"], name="revision_live_idx")]
@@ -449,7 +450,7 @@ class ShareLink(models.Model):
 
     class Meta:
         verbose_name = _("分享链接")
-        verbose_name_plural = _("分享链接")
+        verbose_name_plural = pgettext_lazy("plural", "分享链接")
         ordering = ["-created_at"]
 
     def __str__(self):
