@@ -148,7 +148,11 @@ def read_po(path):
     for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
         if not line.strip():
             if "msgid" in current and current["msgid"]:
-                entries[current["msgid"]] = [v for k, v in sorted(current.items()) if "str" in k]
+                # gettext keys a message with a context as "context\x04msgid".
+                key = current["msgid"]
+                if "msgctxt" in current:
+                    key = f"{current['msgctxt']}\x04{key}"
+                entries[key] = [v for k, v in sorted(current.items()) if "str" in k]
             current, field = {}, None
         elif line.startswith("#"):
             continue
