@@ -1,6 +1,6 @@
 # digest: the production image. Build with `docker build -t digest .`;
 # docker-compose.yml runs it with PostgreSQL, Redis and the scheduler, and
-# docs/deploying.md lists every environment variable.
+# the README's "Deploying" section lists every environment variable.
 #
 # Stage 1 installs the dependencies named in pyproject.toml into a venv and
 # collects the static files; stage 2 is the slim runtime, as a non-root user.

@@ -2,7 +2,7 @@
 
 `make serve` and the container both run ``gunicorn -c gunicorn.conf.py
 digest.wsgi``. Every value below can be changed without a rebuild; the
-variables are listed in docs/deploying.md.
+variables are listed in the README's "Deploying" section.
 """
 
 import os

@@ -4,7 +4,7 @@ Development needs nothing: an embedded SQLite file, DEBUG on, a throw-away
 secret. Production (DJANGO_DEBUG off) refuses to start without a secret key
 and allowed hosts, and is secure by default: HTTPS redirect, HSTS, secure
 cookies and an enforced Content-Security-Policy. Every variable is listed in
-docs/deploying.md.
+the README's "Deploying" section.
 """
 
 import os

@@ -21,7 +21,7 @@ if settings.SERVE_MEDIA:
     # Uploaded images on local disk. django.views.static.serve refuses paths
     # outside MEDIA_ROOT and answers conditional requests; a proxy in front
     # serving MEDIA_ROOT itself is faster (then DJANGO_SERVE_MEDIA=0), and with
-    # DJANGO_S3_BUCKET set the bucket serves them (docs/deploying.md).
+    # DJANGO_S3_BUCKET set the bucket serves them (the README's "Deploying" section).
     urlpatterns.append(
         re_path(
             rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$",
