@@ -300,6 +300,12 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
     readonly_fields = ["status_display"]
     inlines = [SectionInline]
 
+    def view_on_site(self, obj):
+        # An issue readers cannot see yet would 404 on the site: show its preview.
+        if obj.is_public():
+            return obj.get_absolute_url()
+        return reverse("issues:preview", args=[obj.publication_date.isoformat()])
+
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
         if "publication_date" not in initial:

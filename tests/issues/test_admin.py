@@ -492,3 +492,16 @@ def test_add_page_proposes_the_date_two_weeks_after_the_latest_issue(client, edi
     response = client.get(reverse("admin:issues_issue_add"))
     form = response.context["adminform"].form
     assert form.initial["publication_date"] == latest.publication_date + datetime.timedelta(days=14)
+
+
+def test_view_on_site_leads_to_the_preview_until_the_issue_is_public(client, editor, reviewer):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    view_on_site = re.compile(r'<a href="([^"]+)" class="viewsitelink">')
+    content = client.get(change_url(issue)).content.decode()
+    assert view_on_site.findall(content) == [f"/preview/{issue.publication_date.isoformat()}/"]
+    workflow.submit_for_review(issue, editor)
+    workflow.approve(issue, reviewer)
+    client.force_login(reviewer)
+    content = client.get(change_url(issue)).content.decode()
+    assert view_on_site.findall(content) == [issue.get_absolute_url()]
