@@ -11,6 +11,8 @@ import sys
 # Make `digest.logging` importable whatever directory gunicorn starts in.
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from digest.logging import stdout_logging  # noqa: E402
+
 
 def _int(name, default):
     value = os.environ.get(name, "").strip()
@@ -69,29 +71,8 @@ if os.path.isdir("/dev/shm"):
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
-_format = os.environ.get("DJANGO_LOG_FORMAT", "json")
-logconfig_dict = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "request_context": {"()": "digest.logging.RequestContextFilter"},
-        "redact_secrets": {"()": "digest.logging.RedactSecretsFilter"},
-    },
-    "formatters": {
-        "json": {"()": "digest.logging.JsonFormatter"},
-        "text": {"()": "digest.logging.TextFormatter"},
-    },
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "filters": ["request_context", "redact_secrets"],
-            "formatter": _format,
-        },
-    },
-    "root": {"handlers": ["stdout"], "level": "INFO"},
-    "loggers": {
-        "gunicorn.error": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-        "gunicorn.access": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-    },
-}
+logconfig_dict = stdout_logging(
+    formatter=os.environ.get("DJANGO_LOG_FORMAT", "json"),
+    level="INFO",
+    loggers={"gunicorn.error": "INFO", "gunicorn.access": "INFO"},
+)

@@ -230,3 +230,37 @@ class TextFormatter(logging.Formatter):
         if record.exc_text:
             line = f"{line}\n{record.exc_text}"
         return line
+
+
+def stdout_logging(*, formatter: str, level: str, loggers: dict[str, str]) -> dict:
+    """The dictConfig shared by Django and gunicorn: every record to stdout,
+    through the request-context and secret-redacting filters.
+
+    ``loggers`` maps logger names to their levels; they do not propagate, so
+    each record is written once.
+    """
+    return {
+        "version": 1,
+        "disable_existing_loggers": False,
+        "filters": {
+            "request_context": {"()": "digest.logging.RequestContextFilter"},
+            "redact_secrets": {"()": "digest.logging.RedactSecretsFilter"},
+        },
+        "formatters": {
+            "json": {"()": "digest.logging.JsonFormatter"},
+            "text": {"()": "digest.logging.TextFormatter"},
+        },
+        "handlers": {
+            "stdout": {
+                "class": "logging.StreamHandler",
+                "stream": "ext://sys.stdout",
+                "filters": ["request_context", "redact_secrets"],
+                "formatter": formatter,
+            },
+        },
+        "root": {"handlers": ["stdout"], "level": level},
+        "loggers": {
+            name: {"handlers": ["stdout"], "level": logger_level, "propagate": False}
+            for name, logger_level in loggers.items()
+        },
+    }

@@ -16,6 +16,8 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from digest.logging import stdout_logging
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -296,28 +298,8 @@ else:
 # production, readable text in development (DJANGO_LOG_FORMAT=json|text).
 # Request records carry method, path and user id; secrets are redacted.
 LOG_LEVEL = os.environ.get("DJANGO_LOG_LEVEL", "INFO").upper()
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "filters": {
-        "request_context": {"()": "digest.logging.RequestContextFilter"},
-        "redact_secrets": {"()": "digest.logging.RedactSecretsFilter"},
-    },
-    "formatters": {
-        "json": {"()": "digest.logging.JsonFormatter"},
-        "text": {"()": "digest.logging.TextFormatter"},
-    },
-    "handlers": {
-        "stdout": {
-            "class": "logging.StreamHandler",
-            "stream": "ext://sys.stdout",
-            "filters": ["request_context", "redact_secrets"],
-            "formatter": os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json"),
-        },
-    },
-    "root": {"handlers": ["stdout"], "level": LOG_LEVEL},
-    "loggers": {
-        "django": {"handlers": ["stdout"], "level": LOG_LEVEL, "propagate": False},
-        "django.server": {"handlers": ["stdout"], "level": "INFO", "propagate": False},
-    },
-}
+LOGGING = stdout_logging(
+    formatter=os.environ.get("DJANGO_LOG_FORMAT", "text" if DEBUG else "json"),
+    level=LOG_LEVEL,
+    loggers={"django": LOG_LEVEL, "django.server": "INFO"},
+)
