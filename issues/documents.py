@@ -98,7 +98,7 @@ def write_document(doc: IssueDoc, issue: Issue, *, user=None) -> Issue:
         issue.updated_by = user
         if issue.pk is None:
             issue.created_by = user
-    issue.full_clean(exclude=["publication_date"] if issue.pk else None)
+    issue.full_clean()
     issue.save()
     issue.sections.all().delete()
     for section_position, section_doc in enumerate(doc.sections):

@@ -13,7 +13,7 @@ from django.utils import timezone
 from issues import workflow
 from issues.models import Entry, Issue, PublicEntry, Revision, Status
 from issues.workflow import Action, TransitionError
-from tests.factories import make_issue_in_state
+from tests.factories import make_issue, make_issue_in_state
 
 S = Status
 ROLES = ["editor", "reviewer", "superuser", "outsider"]
@@ -490,3 +490,22 @@ def test_two_reviewers_approving_at_once_publish_exactly_once(monkeypatch):
     assert sorted(outcomes) == ["approved", "refused"]
     assert issue.revisions.approved().count() == 1
     assert issue.events.filter(action=Action.APPROVE).count() == 1
+
+
+def test_restoring_a_date_now_taken_by_another_issue_is_refused_and_changes_nothing(editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    first = workflow.record_save(issue, editor)
+    old_date = issue.publication_date
+    issue.publication_date = old_date + datetime.timedelta(days=1)
+    issue.save()
+    workflow.record_save(issue, editor)
+    make_issue(old_date)
+    revisions = issue.revisions.count()
+
+    with pytest.raises(ValidationError, match="这一天已经有一期简报了"):
+        workflow.restore_revision(first, editor)
+
+    issue.refresh_from_db()
+    assert issue.publication_date == old_date + datetime.timedelta(days=1)
+    assert issue.revisions.count() == revisions
+    assert issue.sections.count() == 2
