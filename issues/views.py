@@ -24,6 +24,7 @@ from django.views.generic import ListView, TemplateView
 
 from issues.archive import archive_rows, neighbours
 from issues.documents import document_from_issue
+from issues.exporting import issue_markdown as issue_markdown_text
 from issues.models import Issue, PublicEntry, Revision, ShareLink
 from issues.rendering import render_issue_body
 from issues.search import excerpt, highlight, plain_text, query_terms
@@ -127,10 +128,8 @@ def issue_markdown(request, date):
     revision = Revision.objects.live().filter(issue__publication_date=date).first()
     if revision is None:
         raise Http404(_("没有这一期简报。"))
-    from issues.exporting import issue_markdown as export  # written by the lead
-
     response = HttpResponse(
-        export(revision.document()), content_type="text/markdown; charset=utf-8"
+        issue_markdown_text(revision.document()), content_type="text/markdown; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{date.isoformat()}.md"'
     return response
