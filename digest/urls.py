@@ -2,16 +2,32 @@ import re
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import permission_required
 from django.urls import include, path, re_path
 from django.views.static import serve
+from markdownx.views import MarkdownifyView
 
 from digest import health
+from issues.uploads import ImageUploadView
+
+# The editor's live preview and image upload are for the people who edit
+# issues, not for the open internet.
+editors_only = permission_required("issues.change_issue", raise_exception=True)
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
-    path("markdownx/", include("markdownx.urls")),
+    path(
+        "markdownx/upload/",
+        editors_only(ImageUploadView.as_view()),
+        name="markdownx_upload",
+    ),
+    path(
+        "markdownx/markdownify/",
+        editors_only(MarkdownifyView.as_view()),
+        name="markdownx_markdownify",
+    ),
     path("_nested_admin/", include("nested_admin.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("issues.urls")),
