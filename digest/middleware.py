@@ -1,3 +1,5 @@
+from django.http import HttpResponseBadRequest
+
 from digest import health
 
 
@@ -20,4 +22,24 @@ class ProbeMiddleware:
         probe = self.probes.get(request.path_info)
         if probe is not None and request.method in ("GET", "HEAD"):
             return probe(request)
+        return self.get_response(request)
+
+
+class RejectNulMiddleware:
+    """Answer 400 to a request whose path or query string holds a NUL character.
+
+    PostgreSQL cannot store or compare text containing NUL, so such a value
+    reaching a query would be a server error; no legitimate link contains one.
+    (Form fields are already covered by Django's ProhibitNullCharactersValidator.)
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or "%00" in query or "\x00" in query:
+            return HttpResponseBadRequest(
+                "Bad request: NUL characters are not allowed.", content_type="text/plain"
+            )
         return self.get_response(request)

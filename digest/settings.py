@@ -99,6 +99,7 @@ MIDDLEWARE = [
     # redirect: load balancers and container probes call by IP over plain HTTP.
     "digest.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "digest.middleware.RejectNulMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -58,3 +58,13 @@ def test_media_route_answers_404_for_a_missing_upload(client, db):
     response = client.get("/media/markdownx/no-such-image.png")
 
     assert response.status_code == HTTPStatus.NOT_FOUND
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/search/?q=%00", "/search/?q=a%00b", "/sources/%00/", "/issues/2026-01-01%00/"],
+)
+def test_nul_characters_in_a_url_are_a_bad_request_not_a_server_error(client, db, url):
+    response = client.get(url)
+    assert response.status_code == 400
+    assert b"NUL" in response.content
