@@ -134,13 +134,22 @@ class EntryInline(WorkflowGuardedInline, nested_admin.NestedStackedInline):
         "position",
     ]
     # A link typed without a scheme is assumed to be https, as Django 6 will.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # A plain input: the admin's "currently: … change: …" link doubles every
+    # entry's URL on a page that may hold forty of them.
+    formfield_overrides = {
+        models.URLField: {"assume_scheme": "https", "widget": forms.URLInput(attrs={"size": 60})}
+    }
+    # Forty entries have to fit on one page: short boxes that grow as you type.
+    textarea_rows = {"extra_links": 1, "metadata": 2, "summary": 4}
+
+    class Media:
+        css = {"all": ["admin/issues/issue_form.css"]}
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        for name in ("extra_links", "metadata"):
+        for name, rows in self.textarea_rows.items():
             if name in formset.form.base_fields:
-                formset.form.base_fields[name].widget.attrs.update({"rows": 2})
+                formset.form.base_fields[name].widget.attrs.update({"rows": rows})
         return formset
 
 
