@@ -22,7 +22,7 @@ from django.db.models import Count, F
 from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -432,16 +432,10 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
 
     def _workflow_context(self, request, issue):
         actions = workflow.available_actions(issue, request.user)
-        try:
-            preview_url = reverse("issues:preview", args=[issue.publication_date.isoformat()])
-        except NoReverseMatch:
-            preview_url = ""
+        preview_url = reverse("issues:preview", args=[issue.publication_date.isoformat()])
         share_links = list(issue.share_links.select_related("created_by"))
         for link in share_links:
-            try:
-                link.full_url = request.build_absolute_uri(link.get_absolute_url())
-            except NoReverseMatch:
-                link.full_url = ""
+            link.full_url = request.build_absolute_uri(link.get_absolute_url())
         return {
             "issue": issue,
             "status_badge": status_badge(issue.status),
