@@ -34,7 +34,7 @@ has text glued to its closing ")", since only the whole line dumps back the
 same. A head line that starts like a link but never closes it is an error
 (usually a truncated file), and so is a file without any "## " section.
 
-Not representable (none in the corpus): blank lines between two entries of a
+Not representable (never seen in the legacy archive): blank lines between two entries of a
 section, and a section heading not followed by a blank line; the dumper always
 writes entries back to back and a blank line under each heading.
 """
