@@ -58,13 +58,13 @@ class Publication(models.Model):
         validators=[http_url_validator],
         help_text=_("导出 Markdown 时“往期回顾”标题指向的地址，可留空。"),
     )
-    footer = models.TextField(
+    footer = MarkdownxField(
         _("页脚"),
         blank=True,
         default="",
         help_text=_("Markdown，每行一项：微信公众号、编辑、项目地址等。"),
     )
-    licence = models.TextField(
+    licence = MarkdownxField(
         _("许可协议"),
         blank=True,
         default="本作品采用知识共享署名-相同方式共享 4.0 国际许可协议（CC BY-SA 4.0）进行许可。",
@@ -249,7 +249,7 @@ class Entry(models.Model):
         _("来源"), max_length=100, blank=True, help_text=_("媒体或公众号，显示在“ | ”之后。")
     )
     url = models.URLField(_("链接"), max_length=2000, blank=True, validators=[http_url_validator])
-    extra_links = models.TextField(
+    extra_links = MarkdownxField(
         _("附加链接"),
         blank=True,
         help_text=_("Markdown，跟在标题链接后面，如 [[原文]](https://…)。"),

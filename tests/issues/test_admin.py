@@ -505,3 +505,35 @@ def test_view_on_site_leads_to_the_preview_until_the_issue_is_public(client, edi
     client.force_login(reviewer)
     content = client.get(change_url(issue)).content.decode()
     assert view_on_site.findall(content) == [issue.get_absolute_url()]
+
+
+def test_every_markdown_field_on_the_issue_page_has_the_live_preview_editor(client, editor):
+    from markdownx.widgets import AdminMarkdownxWidget, MarkdownxWidget
+
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    response = client.get(change_url(issue))
+    section_formset = response.context["inline_admin_formsets"][0].formset
+    section_form = section_formset.forms[0]
+    entry_form = section_form.nested_formsets[0].forms[0]
+    widgets = {
+        "preamble": response.context["adminform"].form.fields["preamble"].widget,
+        "note": section_form.fields["note"].widget,
+        "summary": entry_form.fields["summary"].widget,
+        "extra_links": entry_form.fields["extra_links"].widget,
+    }
+    for name, widget in widgets.items():
+        assert isinstance(widget, MarkdownxWidget | AdminMarkdownxWidget), name
+
+
+def test_publication_footer_and_licence_have_the_live_preview_editor(client, superuser):
+    from markdownx.widgets import AdminMarkdownxWidget, MarkdownxWidget
+
+    from issues.models import Publication
+
+    client.force_login(superuser)
+    publication = Publication.load()
+    response = client.get(reverse("admin:issues_publication_change", args=[publication.pk]))
+    form = response.context["adminform"].form
+    for name in ("footer", "licence"):
+        assert isinstance(form.fields[name].widget, MarkdownxWidget | AdminMarkdownxWidget), name
