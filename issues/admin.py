@@ -19,7 +19,7 @@ from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count, F
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -28,6 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from issues import documents, housefmt, workflow
+from issues.exporting import issue_markdown
 from issues.forms import (
     IssueAdminForm,
     RequestChangesForm,
@@ -406,6 +407,11 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
             path("<path:object_id>/review/", view(self.review_view), name="issues_issue_review"),
             path("<path:object_id>/diff/", view(self.diff_view), name="issues_issue_diff"),
             path(
+                "<path:object_id>/markdown/",
+                view(self.markdown_view),
+                name="issues_issue_markdown",
+            ),
+            path(
                 "<path:object_id>/revisions/<int:revision_id>/restore/",
                 view(self.restore_view),
                 name="issues_issue_restore",
@@ -526,6 +532,15 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
             "first_publication": base is None,
         }
         return TemplateResponse(request, "admin/issues/issue/review.html", context)
+
+    def markdown_view(self, request, object_id):
+        """The working copy as a house-format file, for the team's git repository and WeChat."""
+        issue = self._get_issue(request, object_id)
+        markdown = issue_markdown(documents.document_from_issue(issue))
+        response = HttpResponse(markdown, content_type="text/markdown; charset=utf-8")
+        filename = f"{issue.publication_date.isoformat()}.md"
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+        return response
 
     def diff_view(self, request, object_id):
         issue = self._get_issue(request, object_id)

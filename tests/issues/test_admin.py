@@ -537,3 +537,25 @@ def test_publication_footer_and_licence_have_the_live_preview_editor(client, sup
     form = response.context["adminform"].form
     for name in ("footer", "licence"):
         assert isinstance(form.fields[name].widget, MarkdownxWidget | AdminMarkdownxWidget), name
+
+
+def test_editor_downloads_the_working_copy_in_the_house_format(client, editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor, headline="可下载的标题")
+    client.force_login(editor)
+    page = client.get(change_url(issue)).content.decode()
+    url = reverse("admin:issues_issue_markdown", args=[issue.pk])
+    assert f'href="{url}"' in page
+    response = client.get(url)
+    assert response["Content-Type"] == "text/markdown; charset=utf-8"
+    assert f'filename="{issue.publication_date.isoformat()}.md"' in response["Content-Disposition"]
+    text = response.content.decode()
+    assert f"({issue.publication_date.isoformat()})：可下载的标题" in text
+    assert "## 业界新闻" in text
+
+
+def test_markdown_download_needs_access_to_the_admin(client, outsider, editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    url = reverse("admin:issues_issue_markdown", args=[issue.pk])
+    assert client.get(url).status_code == HTTPStatus.FOUND  # to the login page
+    client.force_login(outsider)
+    assert client.get(url).status_code in {HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND}
