@@ -7,15 +7,29 @@ requested changes, approval and publication. Nobody is told about their own
 action. Links are absolute, built on ``settings.SITE_URL``.
 """
 
+import functools
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from issues.models import IssueEvent
+
+
+def in_site_language(notify):
+    """Mail goes out in the site's language, not in that of whoever's request
+    happened to trigger it."""
+
+    @functools.wraps(notify)
+    def wrapper(event_id):
+        with translation.override(settings.LANGUAGE_CODE):
+            return notify(event_id)
+
+    return wrapper
 
 
 def _absolute(path):
@@ -70,6 +84,7 @@ def _load(event_id):
     )
 
 
+@in_site_language
 def issue_submitted(event_id):
     event = _load(event_id)
     issue = event.issue
@@ -82,6 +97,7 @@ def issue_submitted(event_id):
     return _send(subject, body, reviewer_addresses(exclude=event.actor))
 
 
+@in_site_language
 def changes_requested(event_id):
     event = _load(event_id)
     issue = event.issue
@@ -96,6 +112,7 @@ def changes_requested(event_id):
     return _send(subject, body, _submitter_addresses(event))
 
 
+@in_site_language
 def issue_approved(event_id):
     event = _load(event_id)
     issue = event.issue
@@ -122,6 +139,7 @@ def issue_approved(event_id):
     return _send(subject, body, _submitter_addresses(event))
 
 
+@in_site_language
 def issue_published(event_id):
     event = _load(event_id)
     issue = event.issue
@@ -131,3 +149,22 @@ def issue_published(event_id):
         "public": _absolute(issue.get_absolute_url()),
     }
     return _send(subject, body, _submitter_addresses(event))
+
+
+@in_site_language
+def issue_unpublished(event_id):
+    event = _load(event_id)
+    issue = event.issue
+    change, _review = _issue_links(issue)
+    subject = _("[已撤回] %(issue)s") % {"issue": issue}
+    body = _(
+        "%(actor)s 撤回了 %(issue)s，读者已看不到它。原因：\n\n%(comment)s\n\n"
+        "编辑页面：%(change)s\n"
+    ) % {
+        "actor": _actor_name(event),
+        "issue": issue,
+        "comment": event.comment,
+        "change": change,
+    }
+    recipients = set(_submitter_addresses(event)) | set(reviewer_addresses(exclude=event.actor))
+    return _send(subject, body, sorted(recipients))

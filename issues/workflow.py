@@ -303,6 +303,7 @@ def unpublish(issue, user, reason) -> IssueEvent:
     event = _move(
         locked, Action.UNPUBLISH, user, to=to, comment=reason, revision=withdrawn, now=now
     )
+    transaction.on_commit(partial(notifications.issue_unpublished, event.pk))
     _sync(issue)
     return event
 

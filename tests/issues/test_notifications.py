@@ -121,3 +121,24 @@ def test_refused_transition_sends_nothing(
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(PermissionDenied):
         workflow.approve(issue, reviewer)
     assert mailoutbox == []
+
+
+def test_unpublishing_is_mailed_to_the_submitter_and_the_other_reviewers_with_the_reason(
+    editor, reviewer, reviewer2, mailoutbox, django_capture_on_commit_callbacks
+):
+    issue = make_issue_in_state(Status.PUBLISHED, author=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.unpublish(issue, reviewer, "第二条的数据有误")
+    assert recipients(mailoutbox) == ["editor@example.com", "reviewer2@example.com"]
+    assert "第二条的数据有误" in mailoutbox[0].body
+
+
+def test_mail_is_written_in_the_site_language_whatever_the_reviewer_reads(
+    editor, reviewer, mailoutbox, django_capture_on_commit_callbacks
+):
+    from django.utils import translation
+
+    issue = make_issue_in_state(Status.IN_REVIEW, author=editor)
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        workflow.request_changes(issue, reviewer, "请补充来源")
+    assert mailoutbox[0].subject.startswith("[需修改]")
