@@ -44,6 +44,8 @@ _KEY_VALUE = re.compile(
     r"(?i)\b(password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|authorization)"
     r"""(["']?\s*[:=]\s*["']?)([^\s"'&,;]+)"""
 )
+# Share links are secrets in the path: /shared/<token>/.
+_SHARE_TOKEN = re.compile(r"(/shared/)[^/\s?\"']+")
 _URL_CREDENTIALS = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)([^@/\s]+)(@)", re.IGNORECASE)
 # Secrets shorter than this are not searched for: they would redact ordinary words.
 MIN_SECRET_LENGTH = 4
@@ -96,6 +98,7 @@ def redact(text, secrets=()):
         if len(secret) >= MIN_SECRET_LENGTH:
             text = text.replace(secret, REDACTED)
     text = _URL_CREDENTIALS.sub(rf"\g<1>{REDACTED}\g<3>", text)
+    text = _SHARE_TOKEN.sub(rf"\g<1>{REDACTED}", text)
     return _KEY_VALUE.sub(rf"\g<1>\g<2>{REDACTED}", text)
 
 
@@ -182,6 +185,8 @@ class RedactSecretsFilter(logging.Filter):
             record.stack_info = redact(record.stack_info, secrets)
         if getattr(record, "query", None):
             record.query = redact(redact_query(record.query), secrets)
+        if getattr(record, "path", None):
+            record.path = redact(record.path, secrets)
         return True
 
 

@@ -151,3 +151,22 @@ def test_the_text_format_keeps_the_same_fields_on_one_line():
     assert "gunicorn.access: GET /healthz 200" in line
     assert "path=/healthz" in line
     assert "\n" not in line
+
+
+def test_share_link_tokens_never_reach_the_access_log():
+    token = "Zq8vL2xN4pR7sT1uW3yA5bC6dE9fG0hJ"
+    record = gunicorn_access_record(m="GET", U=f"/shared/{token}/", s="200")
+
+    entry = json.loads(JsonFormatter().format(prepare(record)))
+
+    assert entry["path"] == "/shared/[redacted]/"
+    assert token not in json.dumps(entry)
+
+
+def test_share_link_tokens_never_reach_a_request_log(db, log_lines):
+    token = "Zq8vL2xN4pR7sT1uW3yA5bC6dE9fG0hJ"
+    Client().get(f"/shared/{token}/")
+
+    text = json.dumps(log_lines())
+    assert "/shared/[redacted]/" in text
+    assert token not in text
