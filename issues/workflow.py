@@ -81,7 +81,12 @@ class TransitionError(Exception):
 def _in_group(user, name):
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return any(group.name == name for group in user.groups.all())
+    # Asked many times per admin page (every inline asks can_edit): read the
+    # user's groups once per user object, i.e. once per request.
+    names = getattr(user, "_digest_group_names", None)
+    if names is None:
+        names = user._digest_group_names = set(user.groups.values_list("name", flat=True))
+    return name in names
 
 
 def is_reviewer(user) -> bool:

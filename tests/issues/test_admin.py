@@ -559,3 +559,19 @@ def test_markdown_download_needs_access_to_the_admin(client, outsider, editor):
     assert client.get(url).status_code == HTTPStatus.FOUND  # to the login page
     client.force_login(outsider)
     assert client.get(url).status_code in {HTTPStatus.FORBIDDEN, HTTPStatus.NOT_FOUND}
+
+
+def test_issue_page_queries_do_not_grow_with_the_number_of_entries(client, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    small = make_issue_in_state(S.DRAFT, author=editor, sections=[("业界新闻", 1), ("论文", 1)])
+    big = make_issue_in_state(S.DRAFT, author=editor, sections=[("业界新闻", 20), ("论文", 20)])
+    client.force_login(editor)
+    counts = []
+    for issue in (small, big):
+        client.get(change_url(issue))  # warm the session and content types
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(change_url(issue)).status_code == HTTPStatus.OK
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts
