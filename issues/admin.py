@@ -169,6 +169,9 @@ class SectionInline(WorkflowGuardedInline, nested_admin.NestedStackedInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
+        if "note" in formset.form.base_fields:
+            # Section notes are a line or two ("> 注：…").
+            formset.form.base_fields["note"].widget.attrs.update({"rows": 2})
         if obj is None:
             # A new issue starts with the publication's default sections.
             initial = [
