@@ -94,6 +94,19 @@ class WorkflowGuardedInline:
         return super().has_delete_permission(request, obj) and _issue_editable(request, obj)
 
 
+class CompactTextareas:
+    """Inlines set ``textarea_rows`` to shorten their text boxes: a page may hold forty."""
+
+    textarea_rows = {}
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        for name, rows in self.textarea_rows.items():
+            if name in formset.form.base_fields:
+                formset.form.base_fields[name].widget.attrs.update({"rows": rows})
+        return formset
+
+
 class PositionedInlineForm(forms.ModelForm):
     """Lets drag-and-drop swap positions.
 
@@ -121,7 +134,7 @@ class DefaultSectionForm(PositionedInlineForm):
         return super().has_changed() or offered
 
 
-class EntryInline(WorkflowGuardedInline, nested_admin.NestedStackedInline):
+class EntryInline(WorkflowGuardedInline, CompactTextareas, nested_admin.NestedStackedInline):
     model = Entry
     form = PositionedInlineForm
     extra = 0
@@ -140,54 +153,27 @@ class EntryInline(WorkflowGuardedInline, nested_admin.NestedStackedInline):
     formfield_overrides = {
         models.URLField: {"assume_scheme": "https", "widget": forms.URLInput(attrs={"size": 60})}
     }
-    # Forty entries have to fit on one page: short boxes that grow as you type.
+    # Forty entries have to fit on one page: short boxes (the Markdown ones grow as you type).
     textarea_rows = {"extra_links": 1, "metadata": 2, "summary": 4}
 
     class Media:
         css = {"all": ["admin/issues/issue_form.css"]}
 
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        for name, rows in self.textarea_rows.items():
-            if name in formset.form.base_fields:
-                formset.form.base_fields[name].widget.attrs.update({"rows": rows})
-        return formset
 
-
-class SectionInline(WorkflowGuardedInline, nested_admin.NestedStackedInline):
+class SectionInline(WorkflowGuardedInline, CompactTextareas, nested_admin.NestedStackedInline):
     model = Section
     form = DefaultSectionForm
     extra = 0
     sortable_field_name = "position"
     fields = [("title", "position"), "note"]
     inlines = [EntryInline]
+    # Section notes are a line or two ("> 注：…").
+    textarea_rows = {"note": 2}
 
     def get_extra(self, request, obj=None, **kwargs):
         if obj is None:
             return len(Publication.load().section_titles())
         return 0
-
-    def get_formset(self, request, obj=None, **kwargs):
-        formset = super().get_formset(request, obj, **kwargs)
-        if "note" in formset.form.base_fields:
-            # Section notes are a line or two ("> 注：…").
-            formset.form.base_fields["note"].widget.attrs.update({"rows": 2})
-        if obj is None:
-            # A new issue starts with the publication's default sections.
-            initial = [
-                {"title": title, "position": position}
-                for position, title in enumerate(Publication.load().section_titles())
-            ]
-            formset.__init__ = _with_initial(formset.__init__, initial)
-        return formset
-
-
-def _with_initial(init, initial):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("initial", initial)
-        init(self, *args, **kwargs)
-
-    return __init__
 
 
 # --- List filters -------------------------------------------------------------
@@ -318,6 +304,16 @@ class IssueAdmin(nested_admin.NestedModelAdmin):
         if obj.is_public():
             return obj.get_absolute_url()
         return reverse("issues:preview", args=[obj.publication_date.isoformat()])
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        if isinstance(inline, SectionInline) and obj.pk is None:
+            # A new issue starts with the publication's default sections.
+            kwargs["initial"] = [
+                {"title": title, "position": position}
+                for position, title in enumerate(Publication.load().section_titles())
+            ]
+        return kwargs
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
