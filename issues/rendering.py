@@ -89,7 +89,18 @@ def render_inline_markdown(text: str) -> SafeString:
     return mark_safe(html)  # noqa: S308 - came out of render_markdown
 
 
-_unsafe_anchor_chars = re.compile(r"[^a-z0-9]+")
+_md_image = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
+_md_link = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+_md_marks = re.compile(r"(\*\*|__|`|^\s*>\s?|^\s*[-*+]\s+|^\s*\d+\.\s+|^#+\s*)", re.MULTILINE)
+_space = re.compile(r"\s+")
+
+
+def plain_text(markdown_text: str) -> str:
+    """Markdown as one line of plain text, good enough for excerpts and meta tags."""
+    text = _md_image.sub("", markdown_text or "")
+    text = _md_link.sub(r"\1", text)
+    text = _md_marks.sub("", text)
+    return _space.sub(" ", text).strip()
 
 
 def entry_anchor(entry, taken: set[str]) -> str:

@@ -9,6 +9,9 @@ two-character word such as 量化 is one token that an index can serve.
 
 import re
 
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString
+
 _cjk = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _token = re.compile(rf"[{_cjk}]+|[0-9a-z][0-9a-z._+#-]*", re.IGNORECASE)
 _cjk_run = re.compile(rf"^[{_cjk}]+$")
@@ -65,19 +68,6 @@ def term_phrase(term: str) -> str | None:
 
 # --- Showing results ---------------------------------------------------------
 
-_md_image = re.compile(r"!\[([^\]]*)\]\([^)]*\)")
-_md_link = re.compile(r"\[([^\]]*)\]\([^)]*\)")
-_md_marks = re.compile(r"(\*\*|__|`|^\s*>\s?|^\s*[-*+]\s+|^\s*\d+\.\s+|^#+\s*)", re.MULTILINE)
-_space = re.compile(r"\s+")
-
-
-def plain_text(markdown_text: str) -> str:
-    """Markdown as one line of plain text, good enough for excerpts and meta tags."""
-    text = _md_image.sub("", markdown_text or "")
-    text = _md_link.sub(r"\1", text)
-    text = _md_marks.sub("", text)
-    return _space.sub(" ", text).strip()
-
 
 def excerpt(text: str, terms: list[str], width: int = 140) -> str:
     """About ``width`` characters of ``text`` around the first matched term."""
@@ -97,9 +87,6 @@ def highlight(text: str, terms: list[str]):
     Matches are found in the raw text and each piece is escaped on its own,
     so a term can never match inside an entity or inject markup.
     """
-    from django.utils.html import escape, format_html
-    from django.utils.safestring import SafeString
-
     wanted = sorted({term for term in terms if term}, key=len, reverse=True)
     if not wanted or not text:
         return escape(text or "")

@@ -26,8 +26,8 @@ from issues.archive import archive_rows, neighbours
 from issues.documents import document_from_issue
 from issues.exporting import issue_markdown as issue_markdown_text
 from issues.models import Issue, PublicEntry, Revision, ShareLink
-from issues.rendering import render_issue_body
-from issues.search import excerpt, highlight, plain_text, query_terms
+from issues.rendering import plain_text, render_issue_body
+from issues.search import excerpt, highlight, query_terms
 
 NOINDEX = "noindex, nofollow"
 LEAD_LENGTH = 120
