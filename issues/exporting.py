@@ -10,20 +10,18 @@ from issues.housefmt import IssueDoc, dump, dump_archive_grid
 from issues.models import Issue, Publication
 
 
-def archive_markdown(current_date=None, *, now=None) -> str:
+def archive_markdown(publication, current_date=None, *, now=None) -> str:
     """The "往期回顾" grid: every published issue, linked to its Markdown file.
 
     Links are relative (``2026-11-10.md``), so they work both in a folder of
     exported files and under ``/issues/<date>.md`` on the site.
     """
-    publication = Publication.load()
     dates = Issue.objects.published(now).values_list("publication_date", flat=True)
     cells = [(date, None if date == current_date else f"{date.isoformat()}.md") for date in dates]
     return dump_archive_grid(cells, heading_url=publication.archive_url)
 
 
-def footer_markdown() -> str:
-    publication = Publication.load()
+def footer_markdown(publication) -> str:
     parts = [part.strip() for part in (publication.footer, publication.licence) if part.strip()]
     if not parts:
         return ""
@@ -31,8 +29,9 @@ def footer_markdown() -> str:
 
 
 def issue_markdown(doc: IssueDoc, *, now=None) -> str:
+    publication = Publication.load()
     return dump(
         doc,
-        archive=archive_markdown(doc.publication_date, now=now),
-        footer=footer_markdown(),
+        archive=archive_markdown(publication, doc.publication_date, now=now),
+        footer=footer_markdown(publication),
     )
