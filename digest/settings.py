@@ -21,11 +21,24 @@ from digest.logging import stdout_logging
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
+TRUE_WORDS = {"1", "true", "yes", "on"}
+FALSE_WORDS = {"0", "false", "no", "off"}
+
+
 def env_bool(name, default=False):
+    """A yes/no setting. Anything else fails start-up: a typo in a switch such
+    as ``DIGEST_FOUR_EYES=ture`` must not silently turn a safeguard off."""
     value = os.environ.get(name)
     if value is None or value == "":
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    word = value.strip().lower()
+    if word in TRUE_WORDS:
+        return True
+    if word in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(
+        f"{name} must be one of {sorted(TRUE_WORDS | FALSE_WORDS)}, not {value!r}."
+    )
 
 
 def env_list(name, default=""):

@@ -88,7 +88,9 @@ def write_document(doc: IssueDoc, issue: Issue, *, user=None) -> Issue:
     """Replace ``issue``'s content with ``doc`` (sections and entries included).
 
     Validates every row before writing any, so bad content raises
-    ``ValidationError`` and leaves the database as it was.
+    ``ValidationError`` and leaves the database as it was. This is the one
+    write path outside the admin's change form, so it bumps the version: a
+    page loaded before an import or a restore cannot save over it.
     """
     issue.publication_date = doc.publication_date
     issue.headline = doc.headline
@@ -99,6 +101,8 @@ def write_document(doc: IssueDoc, issue: Issue, *, user=None) -> Issue:
         if issue.pk is None:
             issue.created_by = user
     issue.full_clean()
+    if issue.pk is not None:
+        issue.bump_version()
     issue.save()
     issue.sections.all().delete()
     for section_position, section_doc in enumerate(doc.sections):

@@ -12,13 +12,15 @@ Readers never read the working copy, so editors can correct a published issue
 while readers keep seeing the approved version.
 """
 
+import datetime
 import secrets
+import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import connections, models
-from django.db.models import Exists, F, Func, OuterRef, Q
+from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +29,25 @@ from markdownx.models import MarkdownxField
 
 # Only web links: "javascript:", "data:" and friends are refused everywhere.
 http_url_validator = URLValidator(schemes=["http", "https"])
+
+# Issue dates readers and feeds can handle; anything outside is a typo.
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+LATEST_DATE = datetime.date(2200, 12, 31)
+
+
+def validate_single_line(value):
+    """Titles, labels, sources and URLs are one line of printable text.
+
+    A newline or another control character in them would break the house
+    format and every output that puts the value on one line.
+    """
+    for character in value:
+        if unicodedata.category(character) in {"Cc", "Zl", "Zp"}:
+            raise ValidationError(
+                _("只能是一行文字，不能含换行符或控制字符（U+%(code)04X）。"),
+                code="not_single_line",
+                params={"code": ord(character)},
+            )
 
 
 class Status(models.TextChoices):
@@ -40,11 +61,14 @@ class Status(models.TextChoices):
 class Publication(models.Model):
     """Publication-wide settings, one row, editable in the admin."""
 
-    name = models.CharField(_("刊名"), max_length=100, default="嵌入式AI简报")
+    name = models.CharField(
+        _("刊名"), max_length=100, default="嵌入式AI简报", validators=[validate_single_line]
+    )
     tagline = models.CharField(
         _("标语"),
         max_length=200,
         blank=True,
+        validators=[validate_single_line],
         default="关注模型压缩、低比特量化、移动端推理加速优化、部署",
     )
     default_section_titles = models.TextField(
@@ -97,8 +121,43 @@ class IssueQuerySet(models.QuerySet):
         """
         return self.filter(Exists(Revision.objects.live(now).filter(issue=OuterRef("pk"))))
 
-    def awaiting_review_by(self, user):
-        return self.filter(status=Status.IN_REVIEW).exclude(submitted_by=user)
+    def contributed_to_by(self, user):
+        """Issues ``user`` has a hand in since their last approval.
+
+        The submitter, the last person to save, and everyone whose save
+        changed the content since the latest approved revision (a save that
+        changed nothing does not count; a restored revision counts for the
+        author of the restored content). This is what the four-eyes rule
+        reads.
+        """
+        latest_approval = (
+            Revision.objects.ever_approved()
+            .filter(issue=OuterRef("issue"))
+            .order_by("-created_at", "-pk")
+            .values("created_at")[:1]
+        )
+        authored = (
+            Revision.objects.filter(issue=OuterRef("pk"), content_changed=True)
+            .filter(Q(created_by=user) | Q(restored_from__created_by=user))
+            .filter(
+                Q(created_at__gt=Subquery(latest_approval))
+                | ~Exists(Revision.objects.ever_approved().filter(issue=OuterRef("issue")))
+            )
+        )
+        return self.filter(Q(submitted_by=user) | Q(updated_by=user) | Exists(authored))
+
+    def four_eyes_excludes(self, user):
+        """Issues the four-eyes rule keeps ``user`` from approving."""
+        if not settings.DIGEST_FOUR_EYES:
+            return self.none()
+        return self.contributed_to_by(user)
+
+    def approvable_by(self, user):
+        """Issues in review that ``user`` may approve now."""
+        if not user.has_perm("issues.approve_issue"):
+            return self.none()
+        excluded = Issue.objects.four_eyes_excludes(user).values("pk")
+        return self.filter(status=Status.IN_REVIEW).exclude(pk__in=excluded)
 
     def drafts_of(self, user):
         return self.filter(
@@ -110,6 +169,7 @@ class Issue(models.Model):
     publication_date = models.DateField(
         _("出刊日期"),
         unique=True,
+        validators=[MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)],
         help_text=_("每期的身份与网址，例如 /issues/2026-11-24/。"),
         error_messages={"unique": _("这一天已经有一期简报了。")},
     )
@@ -117,6 +177,7 @@ class Issue(models.Model):
         _("标题"),
         max_length=300,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("可选，显示在大标题“刊名 (日期)：”之后。"),
     )
     # Legacy files put " " or "：" (even with no headline) after the date; kept
@@ -174,12 +235,33 @@ class Issue(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "简报")
         ordering = ["-publication_date"]
         get_latest_by = "publication_date"
+        permissions = [
+            ("review_issue", _("可以审阅简报并要求修改")),
+            ("approve_issue", _("可以批准发布简报")),
+            ("unpublish_issue", _("可以撤回已发布的简报")),
+            ("share_issue", _("可以创建草稿分享链接")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(publication_date__gte=EARLIEST_DATE)
+                & Q(publication_date__lte=LATEST_DATE),
+                name="issue_date_in_range",
+                violation_error_message=_("出刊日期须在 1990 年到 2200 年之间。"),
+            ),
+        ]
 
     def __str__(self):
-        return f"{Publication.load().name} {self.publication_date:%Y-%m-%d}"
+        return f"{self.publication_date:%Y-%m-%d}"
 
     def get_absolute_url(self):
         return reverse("issues:detail", args=[self.publication_date.isoformat()])
+
+    def bump_version(self):
+        """Every write of the working copy or its status makes a new version.
+
+        A page loaded at an older version can then no longer save or approve.
+        """
+        self.version = (self.version or 0) + 1
 
     def is_public(self, now=None):
         return Revision.objects.live(now).filter(issue=self).exists()
@@ -194,12 +276,41 @@ class Issue(models.Model):
         """Content is frozen while a reviewer looks at it or it waits to go live."""
         return self.status not in {Status.IN_REVIEW, Status.SCHEDULED}
 
+    def pending_change_request(self):
+        """The reviewer's request for changes the editor has not answered yet."""
+        if self.status != Status.CHANGES_REQUESTED:
+            return None
+        return (
+            self.events.filter(action=IssueEvent.Action.REQUEST_CHANGES)
+            .select_related("actor")
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+
+    def previous_submission_revision(self):
+        """The content as it was last submitted before the current round of review.
+
+        ``None`` when there is no such submission since the latest approval:
+        then the review compares with what was published.
+        """
+        submissions = self.events.filter(
+            action=IssueEvent.Action.SUBMIT, revision__isnull=False
+        ).order_by("-created_at", "-pk")
+        skip = 1 if self.status == Status.IN_REVIEW else 0
+        event = submissions.select_related("revision")[skip : skip + 1].first()
+        if event is None:
+            return None
+        approved_since = (
+            self.revisions.ever_approved().filter(created_at__gt=event.created_at).exists()
+        )
+        return None if approved_since else event.revision
+
 
 class Section(models.Model):
     issue = models.ForeignKey(
         Issue, verbose_name=_("简报"), on_delete=models.CASCADE, related_name="sections"
     )
-    title = models.CharField(_("栏目标题"), max_length=100)
+    title = models.CharField(_("栏目标题"), max_length=100, validators=[validate_single_line])
     note = MarkdownxField(
         _("栏目说明"), blank=True, help_text=_("Markdown，显示在本栏目条目之前。")
     )
@@ -242,13 +353,26 @@ class Entry(models.Model):
     )
     position = models.PositiveIntegerField(_("顺序"), default=0)
     label = models.CharField(
-        _("标签"), max_length=100, blank=True, help_text=_("可选的方括号前缀，如 arXiv 编号。")
+        _("标签"),
+        max_length=100,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("可选的方括号前缀，如 arXiv 编号。"),
     )
-    title = models.CharField(_("标题"), max_length=500)
+    title = models.CharField(_("标题"), max_length=500, validators=[validate_single_line])
     source = models.CharField(
-        _("来源"), max_length=100, blank=True, help_text=_("媒体或公众号，显示在“ | ”之后。")
+        _("来源"),
+        max_length=100,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("媒体或公众号，显示在“ | ”之后。"),
     )
-    url = models.URLField(_("链接"), max_length=2000, blank=True, validators=[http_url_validator])
+    url = models.URLField(
+        _("链接"),
+        max_length=2000,
+        blank=True,
+        validators=[http_url_validator, validate_single_line],
+    )
     extra_links = MarkdownxField(
         _("附加链接"),
         blank=True,
@@ -309,20 +433,25 @@ class Entry(models.Model):
 
 
 class RevisionQuerySet(models.QuerySet):
+    def ever_approved(self):
+        """Revisions a reviewer approved (or the importer published), withdrawn or not."""
+        return self.filter(go_live_at__isnull=False)
+
     def approved(self):
-        return self.filter(go_live_at__isnull=False, withdrawn_at__isnull=True)
+        """Approved revisions still standing: public now or at their scheduled time."""
+        return self.ever_approved().filter(withdrawn_at__isnull=True)
 
     def live(self, now=None):
         """For each public issue, the one approved revision readers see now."""
         now = now or timezone.now()
-        newer = Revision.objects.filter(
+        newer = Revision.objects.approved().filter(
             issue=OuterRef("issue"),
             go_live_at__lte=now,
-            withdrawn_at__isnull=True,
             go_live_at__gt=OuterRef("go_live_at"),
         )
         return (
-            self.filter(go_live_at__lte=now, withdrawn_at__isnull=True)
+            self.approved()
+            .filter(go_live_at__lte=now)
             .exclude(Exists(newer))
             .order_by("-go_live_at")
         )
@@ -361,6 +490,17 @@ class Revision(models.Model):
     )
     go_live_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
     withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    # False for a save that changed nothing: it makes nobody an author.
+    content_changed = models.BooleanField(default=True, editable=False)
+    restored_from = models.ForeignKey(
+        "self",
+        verbose_name=_("恢复自"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     objects = RevisionQuerySet.as_manager()
 

@@ -1,7 +1,7 @@
 """E-mails the workflow sends, always after its transaction has committed.
 
 Each function takes the id of the ``IssueEvent`` that caused it, so it reads
-what was committed. Reviewers (members of ``reviewer`` and superusers with an
+what was committed. Reviewers (whoever holds ``issues.review_issue``, with an
 address) hear about submissions; the editor who submitted hears about
 requested changes, approval and publication. Nobody is told about their own
 action. Links are absolute, built on ``settings.SITE_URL``.
@@ -12,7 +12,6 @@ import functools
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mass_mail
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -51,10 +50,9 @@ def _actor_name(event):
 def reviewer_addresses(exclude=None):
     users = (
         get_user_model()
-        .objects.filter(is_active=True)
-        .filter(Q(is_superuser=True) | Q(groups__name="reviewer"))
+        .objects.with_perm("issues.review_issue")
+        .filter(is_active=True)
         .exclude(email="")
-        .distinct()
     )
     if exclude is not None:
         users = users.exclude(pk=exclude.pk)

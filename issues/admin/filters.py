@@ -1,11 +1,9 @@
 """The issue list's filters: what is waiting for me."""
 
-from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from issues import workflow
-from issues.models import Issue, Status
+from issues.models import Issue
 
 
 class AwaitingMyReviewFilter(admin.SimpleListFilter):
@@ -18,14 +16,7 @@ class AwaitingMyReviewFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         if self.value() != "1":
             return queryset
-        user = request.user
-        if not workflow.is_reviewer(user):
-            return queryset.none()
-        pending = queryset.filter(status=Status.IN_REVIEW)
-        if settings.DIGEST_FOUR_EYES:
-            pending = pending & Issue.objects.awaiting_review_by(user)
-            pending = pending.exclude(updated_by=user)
-        return pending
+        return queryset & Issue.objects.approvable_by(request.user)
 
 
 class MyDraftsFilter(admin.SimpleListFilter):

@@ -91,11 +91,22 @@ class IssueAdmin(IssueViewsMixin, nested_admin.NestedModelAdmin):
 
     # Saving ------------------------------------------------------------------
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        form.user = request.user  # the form asks the workflow whether this user may save
+        return form
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         else:
-            obj.version = form.locked_version + 1
+            # Status, submitter and version belong to the workflow: write the
+            # values of the row locked while the form was validated, never
+            # those read when the request began.
+            locked = form.locked
+            obj.status, obj.submitted_by_id = locked.status, locked.submitted_by_id
+            obj.version = locked.version
+            obj.bump_version()
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 

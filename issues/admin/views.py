@@ -13,7 +13,7 @@ from issues import documents, workflow
 from issues.admin.display import READ_ONLY_REASONS, status_badge
 from issues.diff import diff_rows, revision_text, working_copy_text
 from issues.exporting import issue_markdown
-from issues.forms import RequestChangesForm, ScheduleForm, ShareLinkForm, UnpublishForm
+from issues.forms import ShareLinkForm
 from issues.models import Revision, Status
 from issues.workflow import Action, TransitionError
 
@@ -64,27 +64,23 @@ class IssueViewsMixin:
         return reverse("admin:issues_issue_change", args=[issue.pk])
 
     def _workflow_context(self, request, issue):
-        actions = workflow.available_actions(issue, request.user)
-        preview_url = reverse("issues:preview", args=[issue.publication_date.isoformat()])
-        share_links = list(issue.share_links.select_related("created_by"))
-        for link in share_links:
-            link.full_url = request.build_absolute_uri(link.get_absolute_url())
+        actions = [
+            {"action": action, "form": action.form(issue=issue)}
+            for action in workflow.available_actions(issue, request.user)
+        ]
         return {
             "issue": issue,
             "status_badge": status_badge(issue.status),
             "workflow_actions": actions,
-            "Action": Action,
-            "request_changes_form": RequestChangesForm(),
-            "schedule_form": ScheduleForm(),
-            "unpublish_form": UnpublishForm(),
+            "pending_request": issue.pending_change_request(),
             "share_form": ShareLinkForm(),
             "can_share": workflow.can_share(request.user, issue),
-            "share_links": share_links,
+            "share_links": issue.share_links.select_related("created_by"),
             "events": issue.events.select_related("actor", "revision"),
             "read_only_reason": READ_ONLY_REASONS.get(issue.status, ""),
             "is_correction": issue.status == Status.PUBLISHED,
             "live_revision": issue.live_revision(),
-            "preview_url": preview_url,
+            "preview_url": reverse("issues:preview", args=[issue.publication_date.isoformat()]),
         }
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -108,46 +104,34 @@ class IssueViewsMixin:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         issue = self._get_issue(request, object_id)
+        if action not in workflow.ACTIONS:
+            raise Http404
         try:
-            self._transition(request, issue, action)
-        except (PermissionDenied, TransitionError, ValidationError) as error:
+            workflow.perform(action, issue, request.user, request.POST)
+        except ValidationError as error:
             self._report(request, error)
+            if getattr(error, "code", None) == "stale_review":
+                # Show the reviewer what changed since they looked.
+                return HttpResponseRedirect(self._review_url(issue))
+        except (PermissionDenied, TransitionError) as error:
+            self._report(request, error)
+        else:
+            messages.success(request, workflow.ACTIONS[action].success_message)
         return HttpResponseRedirect(self._change_url(issue))
 
-    def _transition(self, request, issue, action):
-        user = request.user
-        if action == Action.SUBMIT:
-            workflow.submit_for_review(issue, user)
-            messages.success(request, gettext("已提交审核，审稿人会收到通知。"))
-        elif action == Action.REQUEST_CHANGES:
-            form = RequestChangesForm(request.POST)
-            # An empty comment goes to the workflow, which refuses it itself.
-            comment = form.cleaned_data["comment"] if form.is_valid() else ""
-            workflow.request_changes(issue, user, comment)
-            messages.success(request, gettext("已要求修改，提交者会收到通知。"))
-        elif action == Action.APPROVE:
-            workflow.approve(issue, user)
-            messages.success(request, gettext("已批准并发布。"))
-        elif action == Action.SCHEDULE:
-            form = ScheduleForm(request.POST)
-            if not form.is_valid():
-                raise ValidationError([e for errors in form.errors.values() for e in errors])
-            workflow.approve(issue, user, publish_at=form.cleaned_data["publish_at"])
-            messages.success(request, gettext("已批准，将按排期时间发布。"))
-        elif action == Action.UNPUBLISH:
-            form = UnpublishForm(request.POST)
-            reason = form.cleaned_data["reason"] if form.is_valid() else ""
-            workflow.unpublish(issue, user, reason)
-            messages.success(request, gettext("已撤回发布，读者不再能看到此期。"))
-        else:
-            raise Http404
+    def _review_url(self, issue):
+        return reverse("admin:issues_issue_review", args=[issue.pk])
 
     def review_view(self, request, object_id):
+        """What changed: since the previous submission (default) or since publication."""
         issue = self._get_issue(request, object_id)
-        base = (
-            issue.revisions.filter(go_live_at__isnull=False).order_by("-go_live_at", "-pk").first()
-        )
-        current = working_copy_text(issue)
+        since = request.GET.get("since", "submission")
+        submitted = issue.previous_submission_revision()
+        published = issue.revisions.ever_approved().order_by("-go_live_at", "-pk").first()
+        if since != "publication" and submitted is not None:
+            since, base = "submission", submitted
+        else:
+            since, base = "publication", published
         context = {
             **self.admin_site.each_context(request),
             **self._workflow_context(request, issue),
@@ -155,7 +139,9 @@ class IssueViewsMixin:
             "title": gettext("审核：%(issue)s") % {"issue": issue},
             "original": issue,
             "base": base,
-            "rows": diff_rows(revision_text(base) if base else "", current),
+            "since": since,
+            "can_compare_submission": submitted is not None,
+            "rows": diff_rows(revision_text(base) if base else "", working_copy_text(issue)),
             "first_publication": base is None,
         }
         return TemplateResponse(request, "admin/issues/issue/review.html", context)
@@ -206,7 +192,7 @@ class IssueViewsMixin:
             extra_context = {
                 "revisions": revisions,
                 "can_restore": workflow.can_edit(request.user, issue)
-                and issue.status in workflow.TRANSITIONS[Action.RESTORE],
+                and issue.status in workflow.transitions(Action.RESTORE),
                 **(extra_context or {}),
             }
         return super().history_view(request, object_id, extra_context)
@@ -232,11 +218,17 @@ class IssueViewsMixin:
         try:
             if not form.is_valid():
                 raise ValidationError([e for errors in form.errors.values() for e in errors])
-            workflow.create_share_link(issue, request.user, days=form.cleaned_data["days"])
+            link = workflow.create_share_link(issue, request.user, days=form.cleaned_data["days"])
         except (PermissionDenied, ValidationError) as error:
             self._report(request, error)
         else:
-            messages.success(request, gettext("已创建分享链接。"))
+            # The token is shown once, to the reviewer who made it; the page
+            # lists links without it.
+            url = request.build_absolute_uri(link.get_absolute_url())
+            messages.success(
+                request,
+                gettext("已创建分享链接（只显示这一次，请现在复制）：%(url)s") % {"url": url},
+            )
         return HttpResponseRedirect(self._change_url(issue))
 
     def revoke_share_view(self, request, object_id, link_id):

@@ -6,6 +6,8 @@ exactly the environment it names.
 
 import json
 
+import pytest
+
 from tests.digest.conftest import PRODUCTION_ENV
 
 PRINT_SETTINGS = """
@@ -124,3 +126,22 @@ def test_a_malformed_number_names_the_variable(run_django):
 
     assert result.returncode != 0
     assert "DJANGO_CONN_MAX_AGE must be a whole number" in result.stderr
+
+
+@pytest.mark.parametrize("typo", ["ture", "enabled", " ", "nein"])
+def test_an_unreadable_four_eyes_switch_fails_start_up_instead_of_turning_it_off(run_django, typo):
+    result = run_django(env={"DIGEST_FOUR_EYES": typo})
+
+    assert result.returncode != 0
+    assert "DIGEST_FOUR_EYES must be one of" in result.stderr
+
+
+@pytest.mark.parametrize(("word", "expected"), [("0", False), ("off", False), ("Yes", True)])
+def test_the_four_eyes_switch_reads_plain_yes_and_no(run_django, word, expected):
+    result = run_django(
+        "from django.conf import settings; print(settings.DIGEST_FOUR_EYES)",
+        env={"DIGEST_FOUR_EYES": word},
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(expected)

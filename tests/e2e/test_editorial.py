@@ -165,7 +165,7 @@ def test_issue_travels_from_draft_through_review_and_changes_to_readers(new_cont
         expect(diff.locator("tr.diff-insert", has_text=title)).to_have_count(1)
     screenshot(reviewing, "review-diff")
 
-    reviewing.locator("#id_comment").fill("论文条目请补充代码链接。")
+    reviewing.locator("#id_request_changes_comment").fill("论文条目请补充代码链接。")
     workflow_button(reviewing, "要求修改").click()
     expect(messages(reviewing).locator(".success")).to_contain_text("已要求修改")
     issue.refresh_from_db()

@@ -1,14 +1,19 @@
 """The issue admin: buttons per role and state, refusals, lost edits, history, diff, ordering."""
 
+import io
 import re
+from dataclasses import replace
 from http import HTTPStatus
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.management import call_command
 from django.urls import reverse
 
-from issues import workflow
-from issues.models import Entry, Issue, IssueEvent, Section, ShareLink, Status
+from issues import documents, workflow
+from issues.admin import IssueAdmin
+from issues.exporting import issue_markdown
+from issues.models import Entry, Issue, IssueEvent, Publication, Section, ShareLink, Status
 from tests.factories import make_issue, make_issue_in_state
 
 S = Status
@@ -21,6 +26,12 @@ def change_url(issue):
 
 def transition_url(issue, action):
     return reverse("admin:issues_issue_transition", args=[issue.pk, action])
+
+
+def reviewed(issue):
+    """What the approve and schedule buttons post: the version the reviewer looked at."""
+    issue.refresh_from_db()
+    return {"version": issue.version}
 
 
 def buttons(response):
@@ -115,7 +126,7 @@ def test_editor_submits_and_reviewer_approves_through_the_buttons(client, editor
     assert Issue.objects.get(pk=issue.pk).status == S.IN_REVIEW
 
     client.force_login(reviewer)
-    client.post(transition_url(issue, "approve"))
+    client.post(transition_url(issue, "approve"), reviewed(issue))
     assert Issue.objects.get(pk=issue.pk).status == S.PUBLISHED
     assert Issue.objects.published().filter(pk=issue.pk).exists()
 
@@ -168,7 +179,9 @@ def test_request_changes_button_needs_a_comment(client, editor, reviewer):
 def test_schedule_button_sets_the_publication_time(client, editor, reviewer):
     issue = make_issue_in_state(S.IN_REVIEW, author=editor)
     client.force_login(reviewer)
-    client.post(transition_url(issue, "schedule"), {"publish_at": "2099-11-24T10:00"})
+    client.post(
+        transition_url(issue, "schedule"), {"publish_at": "2099-11-24T10:00", **reviewed(issue)}
+    )
     issue.refresh_from_db()
     assert issue.status == S.SCHEDULED
     go_live = issue.revisions.approved().get().go_live_at
@@ -179,7 +192,9 @@ def test_schedule_button_refuses_a_time_in_the_past(client, editor, reviewer):
     issue = make_issue_in_state(S.IN_REVIEW, author=editor)
     client.force_login(reviewer)
     response = client.post(
-        transition_url(issue, "schedule"), {"publish_at": "2001-01-01T10:00"}, follow=True
+        transition_url(issue, "schedule"),
+        {"publish_at": "2001-01-01T10:00", **reviewed(issue)},
+        follow=True,
     )
     assert Issue.objects.get(pk=issue.pk).status == S.IN_REVIEW
     assert "排期时间必须在将来。" in message_texts(response)
@@ -425,6 +440,7 @@ def test_reviewer_creates_lists_and_revokes_a_share_link(client, editor, reviewe
     link = ShareLink.objects.get(issue=issue)
     html = client.get(change_url(issue)).content.decode()
     assert f"/shared/{link.token}/" in html
+    assert link.token not in client.get(change_url(issue)).content.decode()
     client.post(reverse("admin:issues_issue_share_revoke", args=[issue.pk, link.pk]))
     link.refresh_from_db()
     assert link.revoked_at is not None
@@ -583,3 +599,141 @@ def test_issue_page_queries_do_not_grow_with_its_entries(client, editor):
         ]
         assert len(group_reads) <= 1
     assert counts[0] == counts[1], counts
+
+
+# --- Holes a hostile pass found ------------------------------------------------------
+
+
+def test_editors_never_see_a_share_token_on_the_issue_page(client, editor, reviewer):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor)
+    link = workflow.create_share_link(issue, reviewer, days=3)
+    client.force_login(editor)
+    html = client.get(change_url(issue)).content.decode()
+    assert "share-links" in html
+    assert link.token not in html
+    assert link.token[:8] not in html
+
+
+def test_approving_a_page_reviewed_before_the_issue_changed_is_refused(
+    client, editor, reviewer, reviewer2
+):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor)
+    client.force_login(reviewer)
+    looked_at = reviewed(issue)
+
+    # Meanwhile the issue goes back, is revised and resubmitted.
+    workflow.request_changes(issue, reviewer2, "请改标题")
+    doc = documents.document_from_issue(issue)
+    documents.write_document(replace(doc, headline="审阅之后改的标题"), issue, user=editor)
+    workflow.record_save(issue, editor)
+    workflow.submit_for_review(issue, editor)
+
+    response = client.post(transition_url(issue, "approve"), looked_at, follow=True)
+
+    issue.refresh_from_db()
+    assert issue.status == S.IN_REVIEW
+    assert not issue.revisions.approved().exists()
+    assert "你审阅之后这一期又有改动，未批准。请查看最新的差异后再决定。" in message_texts(response)
+    # The reviewer lands on the review page, which shows the new change.
+    assert response.redirect_chain[-1][0] == reverse("admin:issues_issue_review", args=[issue.pk])
+    assert "审阅之后改的标题" in response.content.decode()
+
+
+def test_a_save_from_a_page_loaded_before_a_submit_cannot_revert_the_status(client, editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    stale = form_data(client.get(change_url(issue)))
+    workflow.submit_for_review(issue, editor)
+
+    stale["headline"] = "提交之后的保存"
+    response = client.post(change_url(issue), stale, follow=True)
+
+    issue.refresh_from_db()
+    assert issue.status == S.IN_REVIEW
+    assert issue.submitted_by == editor
+    assert issue.headline != "提交之后的保存"
+    assert response.status_code == HTTPStatus.OK
+
+
+def test_a_newline_in_a_crafted_source_is_refused_and_nothing_is_saved(client, editor):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    data = form_data(client.get(change_url(issue)))
+    data["sections-0-entries-0-source"] = "示例媒体\n注入的一行"
+
+    response = client.post(change_url(issue), data)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "只能是一行文字" in response.content.decode()
+    assert not issue.revisions.exists()
+    assert not Entry.objects.filter(source__contains="\n").exists()
+
+
+@pytest.mark.parametrize("date", ["0001-01-01", "1989-12-31", "2201-01-01"])
+def test_an_issue_date_outside_the_sane_range_is_refused(client, editor, date):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    data = form_data(client.get(change_url(issue)))
+    data["publication_date"] = date
+
+    response = client.post(change_url(issue), data)
+
+    assert response.status_code == HTTPStatus.OK
+    issue.refresh_from_db()
+    assert issue.publication_date.year not in (1, 1989, 2201)
+
+
+def test_only_superusers_change_publication_settings(client, reviewer, superuser):
+    url = reverse("admin:issues_publication_change", args=[Publication.load().pk])
+    client.force_login(reviewer)
+    response = client.post(url, {"name": "被改掉的刊名", "default_section_titles": "论文"})
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert Publication.load().name != "被改掉的刊名"
+
+    client.force_login(superuser)
+    assert client.get(url).status_code == HTTPStatus.OK
+
+
+def test_a_submit_landing_during_a_save_is_not_reverted(client, editor, editor2, monkeypatch):
+    """The save's request read the issue as a draft; a submit commits before it writes."""
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    client.force_login(editor)
+    data = form_data(client.get(change_url(issue)))
+    data["headline"] = "与提交同时的保存"
+    loads = []
+    original_get_object = IssueAdmin.get_object
+
+    def get_object_then_someone_submits(self, request, object_id, from_field=None):
+        obj = original_get_object(self, request, object_id, from_field)
+        loads.append(obj)
+        if request.method == "POST" and len(loads) == 2:
+            # The object the admin will save is already loaded (as a draft).
+            workflow.submit_for_review(Issue.objects.get(pk=obj.pk), editor2)
+        return obj
+
+    monkeypatch.setattr(IssueAdmin, "get_object", get_object_then_someone_submits)
+    response = client.post(change_url(issue), data)
+
+    issue.refresh_from_db()
+    assert response.status_code == HTTPStatus.OK
+    assert (issue.status, issue.submitted_by) == (S.IN_REVIEW, editor2)
+    assert issue.headline != "与提交同时的保存"
+
+
+def test_a_page_loaded_before_an_import_replace_cannot_save_over_it(client, editor, tmp_path):
+    issue = make_issue_in_state(S.DRAFT, author=editor, headline="导入前")
+    client.force_login(editor)
+    stale = form_data(client.get(change_url(issue)))
+
+    doc = documents.document_from_issue(issue)
+    path = tmp_path / f"{issue.publication_date}.md"
+    path.write_text(issue_markdown(replace(doc, headline="导入的标题")), encoding="utf-8")
+    call_command("import_markdown", "--replace", "--drafts", str(path), stdout=io.StringIO())
+
+    stale["headline"] = "旧页面上的标题"
+    response = client.post(change_url(issue), stale)
+
+    assert response.status_code == HTTPStatus.OK
+    assert "请刷新后再编辑" in response.content.decode()
+    issue.refresh_from_db()
+    assert issue.headline == "导入的标题"

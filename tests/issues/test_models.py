@@ -103,7 +103,8 @@ def test_sections_and_entries_come_back_in_position_order(issue_factory):
     assert [entry.pk for entry in section.entries.all()] == [third.pk, second.pk, first.pk]
 
 
-def test_issue_str_names_publication_and_date(issue_factory):
+def test_issue_str_is_its_date_without_a_query(issue_factory, django_assert_num_queries):
     issue = issue_factory(datetime.date(2026, 3, 30))
-    assert str(issue) == "嵌入式AI简报 2026-03-30"
+    with django_assert_num_queries(0):
+        assert str(issue) == "2026-03-30"
     assert issue.get_absolute_url() == "/issues/2026-03-30/"

@@ -3,6 +3,7 @@
 import datetime
 import threading
 import time
+from dataclasses import replace
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,8 +11,8 @@ from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
-from issues import workflow
-from issues.models import Entry, Issue, PublicEntry, Revision, Status
+from issues import documents, workflow
+from issues.models import Entry, Issue, PublicEntry, Revision, ShareLink, Status
 from issues.workflow import Action, TransitionError
 from tests.factories import make_issue, make_issue_in_state
 
@@ -224,11 +225,13 @@ def test_publish_due_records_publication_only_once_the_time_has_come(editor, rev
     assert workflow.publish_due(now=publish_at + datetime.timedelta(minutes=2)) == []
 
 
-def test_past_publish_at_means_publish_now(editor, reviewer):
+def test_scheduling_in_the_past_is_refused_and_changes_nothing(editor, reviewer):
     issue = make_issue_in_state(S.IN_REVIEW, author=editor)
-    event = workflow.approve(issue, reviewer, publish_at=timezone.now() - datetime.timedelta(1))
-    assert event.action == Action.APPROVE
-    assert issue.status == S.PUBLISHED
+    before = snapshot(issue)
+    with pytest.raises(ValidationError) as refused:
+        workflow.approve(issue, reviewer, publish_at=timezone.now() - datetime.timedelta(1))
+    assert refused.value.code == "publish_at_past"
+    assert snapshot(issue) == before
 
 
 def test_publish_scheduled_command_dry_run_changes_nothing(editor, reviewer, monkeypatch):
@@ -421,15 +424,15 @@ def test_available_actions_follow_role_and_state(editor, editor2, reviewer):
     draft = make_issue_in_state(S.DRAFT, author=editor2)
     in_review = make_issue_in_state(S.IN_REVIEW, author=editor2)
     published = make_issue_in_state(S.PUBLISHED, author=editor2)
-    assert workflow.available_actions(draft, editor) == [Action.SUBMIT]
-    assert workflow.available_actions(in_review, editor) == []
-    assert workflow.available_actions(in_review, reviewer) == [
-        Action.REQUEST_CHANGES,
-        Action.APPROVE,
-        Action.SCHEDULE,
-    ]
-    assert workflow.available_actions(published, reviewer) == [Action.UNPUBLISH]
-    assert workflow.available_actions(published, editor) == []
+
+    def names(issue, user):
+        return [action.name for action in workflow.available_actions(issue, user)]
+
+    assert names(draft, editor) == [Action.SUBMIT]
+    assert names(in_review, editor) == []
+    assert names(in_review, reviewer) == [Action.APPROVE, Action.SCHEDULE, Action.REQUEST_CHANGES]
+    assert names(published, reviewer) == [Action.UNPUBLISH]
+    assert names(published, editor) == []
 
 
 def test_share_links_are_for_reviewers_and_unpublished_issues(editor, reviewer):
@@ -509,3 +512,96 @@ def test_restoring_a_date_now_taken_by_another_issue_is_refused_and_changes_noth
     assert issue.publication_date == old_date + datetime.timedelta(days=1)
     assert issue.revisions.count() == revisions
     assert issue.sections.count() == 2
+
+
+# --- Four eyes covers everyone who wrote the content ----------------------------------
+
+
+def _edit(issue, user, **changes):
+    """What an admin save does: write the working copy, then record the revision."""
+    doc = documents.document_from_issue(issue)
+    documents.write_document(replace(doc, **changes), issue, user=user)
+    return workflow.record_save(issue, user)
+
+
+def test_reviewer_who_wrote_the_issue_cannot_approve_after_a_colleague_resubmits_it(
+    editor, reviewer, reviewer2
+):
+    issue = make_issue(user=reviewer)
+    _edit(issue, reviewer, headline="审稿人自己写的")
+    _edit(issue, editor)  # a save that changes nothing
+    workflow.submit_for_review(issue, editor)
+
+    assert not workflow.can_approve(reviewer, issue)
+    with pytest.raises(PermissionDenied):
+        workflow.approve(issue, reviewer)
+    assert issue not in Issue.objects.approvable_by(reviewer)
+    assert issue in Issue.objects.approvable_by(reviewer2)
+
+
+def test_superuser_who_wrote_the_issue_cannot_approve_it_either(editor, superuser):
+    issue = make_issue(user=editor)
+    _edit(issue, superuser, headline="管理员写的")
+    _edit(issue, editor)
+    workflow.submit_for_review(issue, editor)
+
+    with pytest.raises(PermissionDenied):
+        workflow.approve(issue, superuser)
+
+
+def test_restoring_a_revision_counts_for_the_author_of_the_restored_content(
+    editor, reviewer, reviewer2
+):
+    issue = make_issue(user=editor)
+    written_by_reviewer = _edit(issue, reviewer, headline="审稿人的版本")
+    _edit(issue, editor, headline="编辑的版本")
+    workflow.submit_for_review(issue, editor)
+    workflow.approve(issue, reviewer2)
+    _edit(issue, editor, headline="更正")
+    workflow.restore_revision(written_by_reviewer, editor)
+    workflow.submit_for_review(issue, editor)
+
+    assert not workflow.can_approve(reviewer, issue)
+    assert workflow.can_approve(reviewer2, issue)
+
+
+def test_content_approved_earlier_does_not_bind_its_author_forever(editor, reviewer, reviewer2):
+    issue = make_issue(user=editor)
+    _edit(issue, reviewer, headline="审稿人写过一次")
+    issue.updated_by = editor
+    workflow.submit_for_review(issue, editor)
+    workflow.approve(issue, reviewer2)
+    _edit(issue, editor, headline="编辑的更正")
+    Issue.objects.filter(pk=issue.pk).update(updated_by=editor)
+    workflow.submit_for_review(issue, editor)
+
+    assert workflow.can_approve(reviewer, issue)
+
+
+# --- Versions, share links -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("transition", ["submit", "request_changes", "approve", "unpublish"])
+def test_every_transition_bumps_the_version(editor, reviewer, transition):
+    state = {"submit": S.DRAFT, "unpublish": S.PUBLISHED}.get(transition, S.IN_REVIEW)
+    issue = make_issue_in_state(state, author=editor)
+    before = issue.version
+    CALLS[transition](issue, reviewer)
+    assert Issue.objects.get(pk=issue.pk).version == before + 1
+
+
+@pytest.mark.parametrize("transition", ["approve", "schedule", "unpublish"])
+def test_share_links_die_when_the_issue_is_published_or_withdrawn(editor, reviewer, transition):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor)
+    link = workflow.create_share_link(issue, reviewer, days=7)
+    if transition == "unpublish":
+        # Withdrawing a correction in progress: the link to the draft dies too.
+        workflow.unpublish(make_issue_in_state(S.PUBLISHED, author=editor), reviewer, "撤回")
+        issue = make_issue_in_state(S.PUBLISHED, author=editor)
+        workflow.record_save(issue, editor)  # starts a correction
+        link = workflow.create_share_link(issue, reviewer, days=7)
+    CALLS[transition](issue, reviewer)
+
+    link.refresh_from_db()
+    assert link.revoked_at is not None
+    assert not ShareLink.objects.valid().filter(pk=link.pk).exists()
