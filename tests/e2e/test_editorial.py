@@ -158,7 +158,7 @@ def test_issue_travels_from_draft_through_review_and_changes_to_readers(new_cont
     expect(rows).to_have_count(1)
     rows.first.get_by_role("link").first.click()
     reviewing.wait_for_url(re.compile(re.escape(change_url(issue))))
-    reviewing.locator("#workflow-panel").get_by_role("link", name="与上次发布的差异").click()
+    reviewing.locator("#workflow-panel").get_by_role("link", name="审核视图（改动）").click()
     reviewing.wait_for_url("**/review/")
     diff = reviewing.locator("#diff")
     for title in (ENTRY_A, ENTRY_B, PAPER):

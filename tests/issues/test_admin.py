@@ -1,5 +1,6 @@
 """The issue admin: buttons per role and state, refusals, lost edits, history, diff, ordering."""
 
+import datetime
 import io
 import re
 from dataclasses import replace
@@ -9,11 +10,21 @@ import pytest
 from django.contrib.messages import get_messages
 from django.core.management import call_command
 from django.urls import reverse
+from django.utils import timezone
 
 from issues import documents, workflow
 from issues.admin import IssueAdmin
 from issues.exporting import issue_markdown
-from issues.models import Entry, Issue, IssueEvent, Publication, Section, ShareLink, Status
+from issues.models import (
+    Entry,
+    Issue,
+    IssueEvent,
+    Publication,
+    Revision,
+    Section,
+    ShareLink,
+    Status,
+)
 from tests.factories import make_issue, make_issue_in_state
 
 S = Status
@@ -737,3 +748,40 @@ def test_a_page_loaded_before_an_import_replace_cannot_save_over_it(client, edit
     assert "请刷新后再编辑" in response.content.decode()
     issue.refresh_from_db()
     assert issue.headline == "导入的标题"
+
+
+# --- The admin follows the clock; the home page is a desk -------------------------------
+
+
+def test_a_scheduled_issue_past_its_time_shows_as_published_with_no_scheduler_run(
+    client, editor, reviewer
+):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor)
+    workflow.approve(issue, reviewer, publish_at=timezone.now() + datetime.timedelta(hours=1))
+    Revision.objects.filter(issue=issue).approved().update(
+        go_live_at=timezone.now() - datetime.timedelta(minutes=1)
+    )
+    client.force_login(editor)
+
+    changelist = client.get(reverse("admin:issues_issue_changelist")).content.decode()
+
+    assert Issue.objects.get(pk=issue.pk).status == S.PUBLISHED
+    assert str(S.PUBLISHED.label) in changelist
+    # Editing it now starts a correction instead of asking to withdraw it first.
+    page = client.get(change_url(issue)).content.decode()
+    assert "保存修改会开始一次更正" in page
+
+
+def test_admin_home_shows_what_waits_for_me(client, editor, editor2, reviewer):
+    waiting = make_issue_in_state(S.IN_REVIEW, author=editor, headline="等你审")
+    make_issue_in_state(S.IN_REVIEW, author=reviewer, headline="自己交的")
+    make_issue_in_state(S.DRAFT, author=reviewer, headline="审稿人的草稿")
+    client.force_login(reviewer)
+
+    response = client.get(reverse("admin:index"))
+
+    desk = response.context["desk"]
+    assert desk["awaiting_my_review"] == [waiting]
+    html = response.content.decode()
+    assert "待我审核 (1)" in html
+    assert "审稿人的草稿" in html
