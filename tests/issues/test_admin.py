@@ -785,3 +785,47 @@ def test_admin_home_shows_what_waits_for_me(client, editor, editor2, reviewer):
     html = response.content.decode()
     assert "待我审核 (1)" in html
     assert "审稿人的草稿" in html
+
+
+def test_a_resubmitted_issue_shows_the_reviewer_only_what_changed_since_the_last_submission(
+    client, editor, reviewer
+):
+    issue = make_issue_in_state(S.DRAFT, author=editor)
+    workflow.record_save(issue, editor)
+    workflow.submit_for_review(issue, editor)
+    workflow.request_changes(issue, reviewer, "第二条的标题不对")
+    entry = Entry.objects.filter(section__issue=issue).order_by("section", "position")[1]
+    entry.title = "改正后的标题"
+    entry.save()
+    workflow.record_save(issue, editor)
+    workflow.submit_for_review(issue, editor)
+    client.force_login(reviewer)
+
+    response = client.get(reverse("admin:issues_issue_review", args=[issue.pk]))
+
+    inserted = [
+        "".join(text for _changed, text in row["segments"])
+        for row in response.context["rows"]
+        if row["kind"] == "insert"
+    ]
+    assert len(inserted) == 1 and "改正后的标题" in inserted[0]
+    assert "自上次提交审核" in response.content.decode()
+    everything = client.get(
+        reverse("admin:issues_issue_review", args=[issue.pk]), {"since": "publication"}
+    )
+    assert sum(row["kind"] == "insert" for row in everything.context["rows"]) > 1
+
+
+def test_the_editor_sees_the_reviewers_comment_at_the_top_until_resubmitting(
+    client, editor, reviewer
+):
+    issue = make_issue_in_state(S.IN_REVIEW, author=editor)
+    workflow.request_changes(issue, reviewer, "请补充论文的代码链接")
+    client.force_login(editor)
+
+    html = client.get(change_url(issue)).content.decode()
+    assert html.index("pending-request") < html.index('id="issue_form"')
+    assert "请补充论文的代码链接" in html
+
+    workflow.submit_for_review(issue, editor)
+    assert 'id="pending-request"' not in client.get(change_url(issue)).content.decode()
