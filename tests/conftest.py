@@ -1,5 +1,4 @@
 import pytest
-from django.contrib.auth.models import Group
 
 from tests.factories import make_issue, make_user
 
@@ -32,11 +31,6 @@ def superuser(db):
 @pytest.fixture
 def issue_factory(db):
     return make_issue
-
-
-@pytest.fixture
-def roles(db):
-    return {group.name: group for group in Group.objects.all()}
 
 
 @pytest.fixture
