@@ -81,7 +81,7 @@ class Command(BaseCommand):
                 go_live = timezone.make_aware(
                     datetime.datetime.combine(doc.publication_date, datetime.time(9, 0))
                 )
-                issue.revisions.filter(go_live_at__isnull=False).update(go_live_at=go_live)
+                issue.revisions.ever_approved().update(go_live_at=go_live)
             loaded += 1
         self.stdout.write(
             self.style.SUCCESS(f"Demo ready: {loaded} issue(s) loaded, {len(users)} accounts.")

@@ -15,7 +15,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         count = 0
-        for revision in Revision.objects.filter(go_live_at__isnull=False).iterator():
+        for revision in Revision.objects.ever_approved().iterator():
             freeze_revision(revision)
             count += 1
         self.stdout.write(self.style.SUCCESS(f"Re-rendered {count} revision(s)."))
