@@ -5,6 +5,7 @@ from django import forms
 from django.db import models
 
 from issues import workflow
+from issues.admin.formsets import PositionedFormSet
 from issues.models import Entry, Issue, Publication, Section
 
 # Stored rows are moved this far aside while a formset rewrites positions.
@@ -81,6 +82,7 @@ class DefaultSectionForm(PositionedInlineForm):
 class EntryInline(WorkflowGuardedInline, CompactTextareas, nested_admin.NestedStackedInline):
     model = Entry
     form = PositionedInlineForm
+    formset = PositionedFormSet
     extra = 0
     sortable_field_name = "position"
     fields = [
@@ -107,6 +109,7 @@ class EntryInline(WorkflowGuardedInline, CompactTextareas, nested_admin.NestedSt
 class SectionInline(WorkflowGuardedInline, CompactTextareas, nested_admin.NestedStackedInline):
     model = Section
     form = DefaultSectionForm
+    formset = PositionedFormSet
     extra = 0
     sortable_field_name = "position"
     fields = [("title", "position"), "note"]

@@ -4,7 +4,6 @@ import datetime
 
 import nested_admin
 from django.contrib import admin, messages
-from django.db import transaction
 from django.db.models import Count, F
 from django.urls import reverse
 from django.utils.translation import gettext
@@ -110,9 +109,11 @@ class IssueAdmin(IssueViewsMixin, nested_admin.NestedModelAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
-    @transaction.atomic
     def save_formset(self, request, form, formset, change):
+        # The admin runs the whole save in one transaction already.
         if formset.model not in (Section, Entry) or formset.instance.pk is None:
+            return super().save_formset(request, form, formset, change)
+        if not formset.has_changed():
             return super().save_formset(request, form, formset, change)
         # Move the stored rows out of the way so reordered rows can take each
         # other's positions without tripping the unique constraint; rows the

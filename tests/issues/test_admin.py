@@ -829,3 +829,30 @@ def test_the_editor_sees_the_reviewers_comment_at_the_top_until_resubmitting(
 
     workflow.submit_for_review(issue, editor)
     assert 'id="pending-request"' not in client.get(change_url(issue)).content.decode()
+
+
+def test_opening_and_saving_a_sixty_entry_issue_costs_a_bounded_number_of_queries(client, editor):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    Publication.load()
+    client.force_login(editor)
+    counts = {}
+    for size in (1, 15):
+        issue = make_issue_in_state(
+            S.DRAFT, author=editor, sections=[(t, size) for t in "甲乙丙丁"]
+        )
+        client.get(change_url(issue))  # warm the session and content types
+        with CaptureQueriesContext(connection) as opened:
+            response = client.get(change_url(issue))
+        data = form_data(response)
+        data["headline"] = f"{size} 条的标题"
+        data["sections-2-entries-0-title"] = "改过的条目"
+        with CaptureQueriesContext(connection) as saved:
+            response = client.post(change_url(issue), data)
+        assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
+        counts[size] = (len(opened), len(saved))
+    assert counts[1] == counts[15], counts
+    assert max(counts[15]) <= 40, counts
+    issue.refresh_from_db()
+    assert Entry.objects.filter(section__issue=issue, title="改过的条目").count() == 1
