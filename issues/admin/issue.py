@@ -12,9 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from issues import workflow
 from issues.admin.display import status_badge
 from issues.admin.filters import AwaitingMyReviewFilter, MyDraftsFilter
+from issues.admin.forms import IssueAdminForm
 from issues.admin.inlines import POSITION_OFFSET, SectionInline
 from issues.admin.views import IssueViewsMixin
-from issues.forms import IssueAdminForm
 from issues.models import Entry, Issue, Publication, Section, Status
 
 # Issues come out every two weeks: a new issue is proposed for two weeks
