@@ -81,6 +81,7 @@ class InboxItemAdmin(admin.ModelAdmin):
             kwargs["widget"] = forms.URLInput(
                 attrs={**link_check_attrs("inbox", item=item), "class": "vURLField"}
             )
+            kwargs["assume_scheme"] = "https"
         if db_field.name in {"summary", "note"}:
             kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "class": "vLargeTextField"})
         return super().formfield_for_dbfield(db_field, request, **kwargs)

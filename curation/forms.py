@@ -28,11 +28,17 @@ def link_check_attrs(kind, *, check_on_load=False, item=None):
 class CollectForm(forms.ModelForm):
     """The bookmarklet's form: the link and what the editor wants to remember about it."""
 
+    url = forms.URLField(
+        label=InboxItem._meta.get_field("url").verbose_name,
+        max_length=2000,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs=link_check_attrs("inbox", check_on_load=True)),
+    )
+
     class Meta:
         model = InboxItem
         fields = INBOX_FIELDS
         widgets = {
-            "url": forms.URLInput(attrs=link_check_attrs("inbox", check_on_load=True)),
             "summary": forms.Textarea(attrs={"rows": 3}),
             "note": forms.Textarea(attrs={"rows": 2}),
         }
