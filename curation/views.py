@@ -9,11 +9,14 @@
 * ``wechat_copy``: any issue as HTML for the WeChat editor, and as house Markdown.
 """
 
+from django.conf import settings
+from django.contrib import admin
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -162,9 +165,13 @@ def wechat_copy(request, pk):
     _require(request, "issues.view_issue")
     issue = get_object_or_404(Issue, pk=pk)
     doc = document_from_issue(issue)
+    # What gets pasted is the publication's text, whatever the staff member's browser language.
+    with translation.override(settings.LANGUAGE_CODE):
+        wechat_html = render_wechat_issue(doc, base_url=request.build_absolute_uri("/"))
     context = {
+        **admin.site.each_context(request),
         "issue": issue,
-        "wechat_html": render_wechat_issue(doc, base_url=request.build_absolute_uri("/")),
+        "wechat_html": wechat_html,
         "house_markdown": issue_markdown(with_entry_count(doc)),
         "title": _("公众号版本"),
     }

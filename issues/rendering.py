@@ -18,6 +18,7 @@ import markdown
 import nh3
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 ALLOWED_TAGS = {
     "a",
@@ -206,12 +207,12 @@ WECHAT_STYLES = {
     "h4": "font-size:15px;margin:16px 0 8px;font-weight:bold;",
     "h5": "font-size:15px;margin:16px 0 8px;font-weight:bold;",
     "h6": "font-size:15px;margin:16px 0 8px;font-weight:bold;",
-    "p": "margin:0 0 10px;",
+    "p": "margin:0 0 10px;font-size:15px;",
     "ul": "margin:0 0 10px;padding-left:22px;",
     "ol": "margin:0 0 10px;padding-left:22px;",
-    "li": "margin:0 0 6px;",
+    "li": "margin:0 0 6px;font-size:15px;",
     "blockquote": "margin:0 0 12px;padding:8px 12px;border-left:3px solid #ccc;color:#555;"
-    "background:#f7f7f7;",
+    "background:#f7f7f7;font-size:15px;",
     "a": "color:#1a73e8;text-decoration:none;",
     "code": "font-family:Menlo,Consolas,monospace;font-size:13px;background:#f2f2f2;"
     "padding:1px 4px;border-radius:3px;",
@@ -301,6 +302,17 @@ def wechat_html(fragment: str, base_url: str) -> SafeString:
     return mark_safe("".join(rewriter.out))  # noqa: S308 - re-escaped, sanitised input
 
 
+def _summary_with_label(entry) -> SafeString:
+    """ "摘要：" on the summary's first line, as in the house format."""
+    html = str(entry["summary_html"])
+    if not html or entry["doc"].verbatim_body:
+        return entry["summary_html"]
+    label = "<strong>" + html_lib.escape(gettext("摘要：")) + "</strong>"
+    if html.startswith("<p>"):
+        return mark_safe("<p>" + label + html[3:])  # noqa: S308 - sanitised above
+    return mark_safe("<p>" + label + "</p>" + html)  # noqa: S308 - sanitised above
+
+
 def render_wechat_issue(doc, *, base_url: str) -> SafeString:
     """The issue as one HTML fragment for pasting into the WeChat editor.
 
@@ -308,12 +320,12 @@ def render_wechat_issue(doc, *, base_url: str) -> SafeString:
     resolved against ``base_url``) and followed by its address as text.
     """
     doc = with_entry_count(doc)
+    sections = presented_entries(doc)
+    for section in sections:
+        for entry in section["entries"]:
+            entry["summary_html"] = _summary_with_label(entry)
     html = render_to_string(
         "curation/wechat_body.html",
-        {
-            "doc": doc,
-            "preamble_html": render_markdown(doc.preamble),
-            "sections": presented_entries(doc),
-        },
+        {"doc": doc, "preamble_html": render_markdown(doc.preamble), "sections": sections},
     )
     return wechat_html(html, base_url)
