@@ -206,3 +206,85 @@ def test_the_admin_pull_action_reports_a_refusal_and_changes_nothing(client, edi
     )
     assert "还没有标题" in response.content.decode()
     assert section.entries.count() == 0
+
+
+def test_hostile_text_in_an_inbox_item_stays_inert_on_staff_pages(client, editor):
+    from tests.test_hostile_input import PAYLOADS, SCRIPT, active_content
+
+    item = collect(
+        editor,
+        "https://example.com/x?q=<script>",
+        title=PAYLOADS["title"],
+        source=PAYLOADS["source"],
+        label=PAYLOADS["label"],
+        summary=PAYLOADS["summary"],
+        note=PAYLOADS["preamble"],
+        intended_section=PAYLOADS["section_title"][:100],
+    )
+    client.force_login(editor)
+    for url in [
+        reverse("admin:curation_inboxitem_changelist"),
+        reverse("admin:curation_inboxitem_change", args=[item.pk]),
+        reverse("curation:collect") + "?url=javascript:alert(1)&title=" + SCRIPT,
+    ]:
+        response = client.get(url)
+        assert response.status_code == HTTPStatus.OK, url
+        html = response.content.decode()
+        assert active_content(html, strict=False) == [], url
+        assert SCRIPT not in html, url
+
+
+def test_the_bookmarklet_page_saves_a_link_and_shows_earlier_appearances(client, editor, draft):
+    client.force_login(editor)
+    entry = Entry.objects.get()
+    response = client.post(
+        reverse("curation:collect"),
+        {"url": entry.url + "?utm_source=feed", "title": "又见", "intended_section": "业界新闻"},
+    )
+    assert response.status_code == HTTPStatus.OK
+    page = response.content.decode()
+    assert "已收进收集箱" in page
+    assert reverse("admin:issues_issue_change", args=[draft.pk]) in page
+    assert InboxItem.objects.get().created_by == editor
+
+
+def test_the_bookmarklet_page_refuses_a_bad_link_with_a_message(client, editor):
+    client.force_login(editor)
+    response = client.post(reverse("curation:collect"), {"url": "javascript:alert(1)"})
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["form"].errors["url"]
+    assert not InboxItem.objects.exists()
+
+
+def test_the_bookmarklet_page_sends_visitors_to_log_in_first(client):
+    response = client.get(reverse("curation:collect") + "?url=https://example.com/")
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_pull_endpoint_turns_items_into_entries(client, editor, draft):
+    item = collect(editor, "https://example.com/a", title="甲")
+    section = draft.sections.get(title="论文")
+    client.force_login(editor)
+    response = client.post(reverse("curation:pull"), {"section": section.pk, "item": [item.pk]})
+    assert response.status_code == HTTPStatus.OK
+    (entry,) = response.json()["entries"]
+    assert Entry.objects.get(pk=entry["id"]).section == section
+
+
+def test_the_pull_endpoint_answers_a_refusal_with_its_reason(client, editor, draft):
+    item = collect(editor, "https://example.com/a")
+    client.force_login(editor)
+    response = client.post(
+        reverse("curation:pull"), {"section": draft.sections.first().pk, "item": [item.pk]}
+    )
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "还没有标题" in response.json()["errors"][0]
+
+
+def test_the_inbox_endpoint_lists_new_items_only(client, editor):
+    collect(editor, "https://example.com/a", title="甲")
+    services.archive([collect(editor, "https://example.com/b", title="乙")], editor)
+    client.force_login(editor)
+    response = client.get(reverse("curation:inbox"))
+    assert [item["title"] for item in response.json()["items"]] == ["甲"]
