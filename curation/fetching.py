@@ -28,6 +28,7 @@ import http.client
 import ipaddress
 import socket
 import ssl
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -155,6 +156,15 @@ def _read_limited(response, deadline, max_bytes):
         chunks.append(chunk)
 
 
+def _abort(connection):
+    sock = connection.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
 def _request_once(url, deadline, max_bytes):
     scheme, host, port, path = _target(url)
     addresses = _checked_addresses(host, port)
@@ -170,6 +180,12 @@ def _request_once(url, deadline, max_bytes):
         use_tls=scheme == "https",
         timeout=min(remaining, settings.CURATION_FETCH_TIMEOUT),
     )
+    # Socket timeouts bound each read, not the sum of them: a server dripping
+    # its headers one byte at a time would never time out. This closes the
+    # socket when the whole request's time is up, which ends any blocked read.
+    watchdog = threading.Timer(remaining, _abort, [connection])
+    watchdog.daemon = True
+    watchdog.start()
     try:
         connection.request(
             "GET",
@@ -193,9 +209,12 @@ def _request_once(url, deadline, max_bytes):
         content_type = response.headers.get_content_type()
         charset = response.headers.get_content_charset() or ""
         return FetchedPage(url=url, content_type=content_type, charset=charset, body=body), None
-    except (OSError, http.client.HTTPException, ssl.SSLError) as error:
+    except (OSError, http.client.HTTPException, ssl.SSLError, ValueError) as error:
+        if time.monotonic() >= deadline:
+            raise FetchRefused("the site answered too slowly") from None
         raise FetchRefused(f"{host}: {error.__class__.__name__}: {error}") from None
     finally:
+        watchdog.cancel()
         connection.close()
 
 

@@ -81,9 +81,26 @@ def dripping(handler):
         time.sleep(0.2)
 
 
+hung_up = threading.Event()
+
+
+def dripping_headers(handler):
+    """One header byte every 50 ms for 10 s: each read is quick, the whole is not."""
+    try:
+        handler.wfile.write(b"HTTP/1.1 200 OK\r\nX-Slow: ")
+        for _ in range(200):
+            handler.wfile.write(b".")
+            handler.wfile.flush()
+            time.sleep(0.05)
+        handler.wfile.write(b"\r\nContent-Length: 0\r\n\r\n")
+    except OSError:
+        hung_up.set()
+
+
 @pytest.fixture
 def web_server():
     Handler.seen = []
+    hung_up.clear()
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
     port = server.server_address[1]
@@ -94,6 +111,7 @@ def web_server():
         "/big-without-length": big_without_length,
         "/slow": slow,
         "/dripping": dripping,
+        "/dripping-headers": dripping_headers,
         "/to-article": redirect("/article", cookie=True),
         "/to-private": redirect("http://10.0.0.1/admin"),
         "/to-metadata": redirect("http://169.254.169.254/latest/meta-data/"),
@@ -107,6 +125,7 @@ def web_server():
     server.base = base
     server.port = port
     server.seen = Handler.seen
+    server.hung_up = hung_up
     yield server
     server.shutdown()
     server.server_close()

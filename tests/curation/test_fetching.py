@@ -107,6 +107,13 @@ def test_slow_responses_are_refused(allow_test_server, path):
         fetch(allow_test_server.base + path)
 
 
+def test_a_server_dripping_its_headers_is_hung_up_on(allow_test_server):
+    with pytest.raises(FetchRefused, match="too slowly"):
+        fetch(allow_test_server.base + "/dripping-headers")
+    # The server notices the closed connection long before its 10 s drip ends.
+    assert allow_test_server.hung_up.wait(timeout=4)
+
+
 def test_an_error_status_is_refused(allow_test_server):
     with pytest.raises(FetchRefused, match="404"):
         fetch(allow_test_server.base + "/missing")
