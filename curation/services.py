@@ -83,7 +83,9 @@ def pull_into_section(items, section: Section, user) -> list[Entry]:
         item.save()
         entries.append(entry)
     # An editor who has the issue open must reload before saving over these entries.
-    Issue.objects.filter(pk=issue.pk).update(version=issue.version + 1, updated_by=user)
+    Issue.objects.filter(pk=issue.pk).update(
+        version=issue.version + 1, updated_by=user, updated_at=now
+    )
     workflow.record_save(issue, user)
     return entries
 
