@@ -130,3 +130,17 @@ def test_the_reader_page_expands_the_entry_count_too(editor):
     html = Client().get(issue.get_absolute_url()).content.decode()
     assert "本期4条" in html
     assert Issue.objects.published().filter(pk=issue.pk).exists()
+
+
+def test_the_markdown_download_and_meta_description_show_the_number_too(editor):
+    from tests.factories import publish
+
+    issue = make_issue(user=editor, preamble="导读：本期{{条目数}}条。", sections=(("论文", 2),))
+    publish(issue)
+    client = Client()
+    page = client.get(issue.get_absolute_url()).content.decode()
+    assert '<meta name="description" content="导读：本期2条。">' in page
+    markdown = client.get(
+        reverse("issues:markdown", args=[issue.publication_date.isoformat()])
+    ).content.decode()
+    assert "导读：本期2条。" in markdown and "条目数" not in markdown
