@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "markdownx",
     "nested_admin",
     "issues",
+    "curation",
 ]
 
 MIDDLEWARE = [
@@ -277,6 +278,16 @@ MARKDOWNX_UPLOAD_MAX_SIZE = env_int("DJANGO_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
 MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_SERVER_CALL_LATENCY = 300
+
+# URL prefill (curation.fetching): what the server may fetch when an editor
+# pastes a link. Only public addresses are ever contacted. The exemption list
+# of "ip:port" pairs is for tests serving pages from this machine; it is
+# deliberately not read from the environment.
+CURATION_FETCH_TIMEOUT = env_int("DIGEST_FETCH_TIMEOUT_SECONDS", 4)
+CURATION_FETCH_MAX_BYTES = env_int("DIGEST_FETCH_MAX_BYTES", 1024 * 1024)
+CURATION_FETCH_MAX_REDIRECTS = 3
+CURATION_FETCH_ALLOWED_ADDRESSES = []
+CURATION_PREFILL_CACHE_SECONDS = 24 * 3600
 
 # Content-Security-Policy (django-csp). Scripts only from our own origin: the
 # admin, markdownx and nested-admin load every script from files. Styles allow

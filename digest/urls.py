@@ -30,6 +30,7 @@ urlpatterns = [
     ),
     path("_nested_admin/", include("nested_admin.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("curation/", include("curation.urls")),
     path("", include("issues.urls")),
 ]
 

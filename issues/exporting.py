@@ -8,6 +8,7 @@ they never hold a broken or missing link.
 
 from issues.housefmt import IssueDoc, dump, dump_archive_grid
 from issues.models import Issue, Publication
+from issues.rendering import with_entry_count
 
 
 def archive_markdown(publication, current_date=None, *, now=None) -> str:
@@ -31,7 +32,7 @@ def footer_markdown(publication) -> str:
 def issue_markdown(doc: IssueDoc, *, now=None) -> str:
     publication = Publication.load()
     return dump(
-        doc,
+        with_entry_count(doc),
         archive=archive_markdown(publication, doc.publication_date, now=now),
         footer=footer_markdown(publication),
     )

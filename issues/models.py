@@ -27,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from markdownx.models import MarkdownxField
 
+from curation.normalize import normalize_url
+
 # Only web links: "javascript:", "data:" and friends are refused everywhere.
 http_url_validator = URLValidator(schemes=["http", "https"])
 
@@ -354,6 +356,15 @@ class Section(models.Model):
         return self.title
 
 
+class EntryQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        # bulk_create skips save(); the duplicate-check key must not go stale.
+        objs = list(objs)
+        for entry in objs:
+            entry.normalized_url = normalize_url(entry.url)
+        return super().bulk_create(objs, *args, **kwargs)
+
+
 def validate_metadata(value):
     for number, line in enumerate(value.splitlines(), start=1):
         if line.strip() and "：" not in line and ":" not in line:
@@ -390,6 +401,9 @@ class Entry(models.Model):
         blank=True,
         validators=[http_url_validator, validate_single_line],
     )
+    # The link as a duplicate-check key (``curation.normalize``), kept in step
+    # with ``url`` by save() and bulk_create().
+    normalized_url = models.CharField(max_length=2000, blank=True, editable=False)
     extra_links = MarkdownxField(
         _("附加链接"),
         blank=True,
@@ -412,6 +426,8 @@ class Entry(models.Model):
         help_text=_("旧稿导入：摘要框中是条目的完整正文，不加“摘要：”前缀。"),
     )
 
+    objects = EntryQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("条目")
         verbose_name_plural = pgettext_lazy("plural", "条目")
@@ -433,9 +449,17 @@ class Entry(models.Model):
                 violation_error_message=_("链接只能以 http:// 或 https:// 开头。"),
             ),
         ]
+        indexes = [models.Index(fields=["normalized_url"], name="entry_normalized_url_idx")]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.normalized_url = normalize_url(self.url)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "url" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "normalized_url"}
+        super().save(*args, **kwargs)
 
     def metadata_pairs(self):
         pairs = []
@@ -692,6 +716,7 @@ class PublicEntry(models.Model):
     title = models.CharField(max_length=500)
     source = models.CharField(max_length=100, blank=True, db_index=True)
     url = models.URLField(max_length=2000, blank=True)
+    normalized_url = models.CharField(max_length=2000, blank=True)
     summary = models.TextField(blank=True)
     # Plain text with CJK runs split into overlapping bigrams, Latin words kept
     # whole; PostgreSQL indexes it as a tsvector so two-character Chinese
@@ -702,9 +727,14 @@ class PublicEntry(models.Model):
 
     class Meta:
         ordering = ["-publication_date", "position"]
+        indexes = [models.Index(fields=["normalized_url"], name="publicentry_normalized_url_idx")]
 
     def __str__(self):
         return self.title
+
+    def save(self, *args, **kwargs):
+        self.normalized_url = normalize_url(self.url)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return (

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import translation
 
+from curation.normalize import normalize_url
 from issues.models import PublicEntry, Revision
 from issues.rendering import presented_entries, render_issue_body
 from issues.search import search_text
@@ -40,6 +41,7 @@ def freeze_revision(revision: Revision) -> Revision:
                     title=source.title,
                     source=source.source,
                     url=source.url,
+                    normalized_url=normalize_url(source.url),
                     summary=source.summary,
                     search_text=search_text(
                         source.label, source.title, source.source, source.summary

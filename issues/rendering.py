@@ -6,14 +6,19 @@ style, iframes and ``javascript:``/``data:`` URLs never reach a reader. This is
 the project's only ``mark_safe``.
 """
 
+import dataclasses
 import hashlib
+import html as html_lib
 import re
 from functools import lru_cache
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
 
 import markdown
 import nh3
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 ALLOWED_TAGS = {
     "a",
@@ -158,8 +163,169 @@ def render_issue_body(doc) -> SafeString:
         "issues/issue_body.html",
         {
             "doc": doc,
-            "preamble_html": render_markdown(doc.preamble),
+            "preamble_html": render_markdown(expand_entry_count(doc.preamble, doc)),
             "sections": presented_entries(doc),
         },
     )
     return mark_safe(html)  # noqa: S308 - template autoescapes; Markdown parts are sanitised
+
+
+# --- The entry count in the lead ------------------------------------------------
+
+# Written in the preamble ("导读：本期{{条目数}}条"), shown as the number of
+# entries the issue has wherever it is rendered or exported, so the lead is
+# never out of date after an entry is added or removed.
+ENTRY_COUNT_PLACEHOLDER = "{{条目数}}"
+
+
+def entry_count(doc) -> int:
+    return sum(len(section.entries) for section in doc.sections)
+
+
+def expand_entry_count(text: str, doc) -> str:
+    if ENTRY_COUNT_PLACEHOLDER not in (text or ""):
+        return text
+    return text.replace(ENTRY_COUNT_PLACEHOLDER, str(entry_count(doc)))
+
+
+def with_entry_count(doc):
+    """``doc`` with the entry-count placeholder of its preamble replaced by the number."""
+    return dataclasses.replace(doc, preamble=expand_entry_count(doc.preamble, doc))
+
+
+# --- The WeChat copy ------------------------------------------------------------
+
+# The WeChat editor keeps inline styles only: it drops <style> blocks and
+# classes, and it removes links to sites outside WeChat. So every element
+# carries its style, and every link's address is also shown as text.
+WECHAT_STYLES = {
+    "section": "font-size:15px;line-height:1.75;color:#222;word-break:break-word;",
+    "h1": "font-size:20px;line-height:1.4;margin:0 0 8px;font-weight:bold;",
+    "h2": "font-size:18px;margin:28px 0 10px;padding-left:8px;border-left:4px solid #1a73e8;"
+    "font-weight:bold;",
+    "h3": "font-size:16px;margin:20px 0 8px;font-weight:bold;",
+    "h4": "font-size:15px;margin:16px 0 8px;font-weight:bold;",
+    "h5": "font-size:15px;margin:16px 0 8px;font-weight:bold;",
+    "h6": "font-size:15px;margin:16px 0 8px;font-weight:bold;",
+    "p": "margin:0 0 10px;font-size:15px;",
+    "ul": "margin:0 0 10px;padding-left:22px;",
+    "ol": "margin:0 0 10px;padding-left:22px;",
+    "li": "margin:0 0 6px;font-size:15px;",
+    "blockquote": "margin:0 0 12px;padding:8px 12px;border-left:3px solid #ccc;color:#555;"
+    "background:#f7f7f7;font-size:15px;",
+    "a": "color:#1a73e8;text-decoration:none;",
+    "code": "font-family:Menlo,Consolas,monospace;font-size:13px;background:#f2f2f2;"
+    "padding:1px 4px;border-radius:3px;",
+    "pre": "font-family:Menlo,Consolas,monospace;font-size:13px;background:#f2f2f2;"
+    "padding:10px;overflow-x:auto;white-space:pre-wrap;",
+    "img": "max-width:100%;height:auto;",
+    "table": "border-collapse:collapse;margin:0 0 12px;",
+    "th": "border:1px solid #ddd;padding:4px 8px;",
+    "td": "border:1px solid #ddd;padding:4px 8px;",
+    "hr": "border:0;border-top:1px solid #ddd;margin:20px 0;",
+    "strong": "font-weight:bold;",
+    "b": "font-weight:bold;",
+}
+WECHAT_URL_STYLE = "color:#888;font-size:12px;word-break:break-all;"
+_VOID_TAGS = {"br", "hr", "img"}
+_URL_ATTRIBUTES = {"href", "src"}
+_WEB_SCHEMES = {"http", "https", "mailto"}
+
+
+class _WeChatRewriter(HTMLParser):
+    """Re-emits trusted, already sanitised HTML with inline styles and absolute links.
+
+    Only attributes it knows are kept (never ``class``, ``id`` or event
+    handlers); every text and attribute is escaped again on the way out.
+    """
+
+    KEPT_ATTRIBUTES = {"href", "src", "alt", "title", "width", "height", "align", "start"}
+
+    def __init__(self, base_url):
+        super().__init__(convert_charrefs=True)
+        self.base_url = base_url
+        self.out = []
+        self.links = []  # stack of (href, text seen so far)
+
+    def _absolute(self, value):
+        address = urljoin(self.base_url, value.strip())
+        return address if urlsplit(address).scheme.lower() in _WEB_SCHEMES else ""
+
+    def handle_starttag(self, tag, attrs):
+        kept = []
+        href = ""
+        for name, value in attrs:
+            if name not in self.KEPT_ATTRIBUTES or value is None:
+                continue
+            if name in _URL_ATTRIBUTES:
+                value = self._absolute(value)
+                if not value:
+                    continue
+                if name == "href":
+                    href = value
+            kept.append((name, value))
+        if tag in WECHAT_STYLES:
+            kept.append(("style", WECHAT_STYLES[tag]))
+        rendered = "".join(
+            f' {name}="{html_lib.escape(value, quote=True)}"' for name, value in kept
+        )
+        self.out.append(f"<{tag}{rendered}>")
+        if tag == "a":
+            self.links.append([href, ""])
+
+    def handle_startendtag(self, tag, attrs):
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag):
+        if tag in _VOID_TAGS:
+            return
+        self.out.append(f"</{tag}>")
+        if tag == "a" and self.links:
+            href, text = self.links.pop()
+            shown = href.removeprefix("mailto:")
+            if href and text.strip() != shown:
+                self.out.append(
+                    f' <span style="{WECHAT_URL_STYLE}">{html_lib.escape(shown)}</span>'
+                )
+
+    def handle_data(self, data):
+        for link in self.links:
+            link[1] += data
+        self.out.append(html_lib.escape(data, quote=False))
+
+
+def wechat_html(fragment: str, base_url: str) -> SafeString:
+    """Sanitised HTML restyled for the WeChat editor (see ``_WeChatRewriter``)."""
+    rewriter = _WeChatRewriter(base_url)
+    rewriter.feed(str(fragment))
+    rewriter.close()
+    return mark_safe("".join(rewriter.out))  # noqa: S308 - re-escaped, sanitised input
+
+
+def _summary_with_label(entry) -> SafeString:
+    """ "摘要：" on the summary's first line, as in the house format."""
+    html = str(entry["summary_html"])
+    if not html or entry["doc"].verbatim_body:
+        return entry["summary_html"]
+    label = "<strong>" + html_lib.escape(gettext("摘要：")) + "</strong>"
+    if html.startswith("<p>"):
+        return mark_safe("<p>" + label + html[3:])  # noqa: S308 - sanitised above
+    return mark_safe("<p>" + label + "</p>" + html)  # noqa: S308 - sanitised above
+
+
+def render_wechat_issue(doc, *, base_url: str) -> SafeString:
+    """The issue as one HTML fragment for pasting into the WeChat editor.
+
+    Inline styles only, no classes, every link absolute (relative ones are
+    resolved against ``base_url``) and followed by its address as text.
+    """
+    doc = with_entry_count(doc)
+    sections = presented_entries(doc)
+    for section in sections:
+        for entry in section["entries"]:
+            entry["summary_html"] = _summary_with_label(entry)
+    html = render_to_string(
+        "curation/wechat_body.html",
+        {"doc": doc, "preamble_html": render_markdown(doc.preamble), "sections": sections},
+    )
+    return wechat_html(html, base_url)

@@ -26,7 +26,7 @@ from issues.archive import archive_rows, neighbours
 from issues.documents import document_from_issue
 from issues.exporting import issue_markdown as issue_markdown_text
 from issues.models import Issue, PublicEntry, Revision, ShareLink
-from issues.rendering import plain_text, render_issue_body
+from issues.rendering import expand_entry_count, plain_text, render_issue_body
 from issues.search import excerpt, highlight, query_terms
 
 NOINDEX = "noindex, nofollow"
@@ -43,7 +43,8 @@ def issue_title(doc) -> str:
 
 def issue_lead(doc) -> str:
     """The first lines of the preamble as plain text, for meta descriptions."""
-    lines = [line for line in doc.preamble.splitlines() if plain_text(line)][:3]
+    preamble = expand_entry_count(doc.preamble, doc)
+    lines = [line for line in preamble.splitlines() if plain_text(line)][:3]
     return Truncator(plain_text("\n".join(lines))).chars(LEAD_LENGTH)
 
 
