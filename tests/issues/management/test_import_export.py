@@ -73,7 +73,7 @@ def test_replace_overwrites_an_existing_issue(db):
 @pytest.mark.parametrize(
     "bad, expected",
     [
-        ("truncated.md.txt", r":5: "),
+        ("no-section.md.txt", r":6: no '## ' section"),
         ("no-h1.md.txt", r":1: "),
         ("bad-date.md.txt", r":1: .*2025-02-30"),
         ("junk.md.txt", r"bad\.md"),
