@@ -100,6 +100,12 @@ class IssueQuerySet(models.QuerySet):
     def awaiting_review_by(self, user):
         return self.filter(status=Status.IN_REVIEW).exclude(submitted_by=user)
 
+    def needing_attention(self):
+        """Issues holding an entry that was imported as written and waits for repair."""
+        return self.filter(
+            Exists(Entry.objects.needing_attention().filter(section__issue=OuterRef("pk")))
+        )
+
     def drafts_of(self, user):
         return self.filter(
             status__in=[Status.DRAFT, Status.CHANGES_REQUESTED],
@@ -236,6 +242,16 @@ def validate_metadata(value):
             )
 
 
+def validate_one_line(value):
+    if "\n" in value or "\r" in value:
+        raise ValidationError(_("只能写一行。"), code="one_line")
+
+
+class EntryQuerySet(models.QuerySet):
+    def needing_attention(self):
+        return self.exclude(attention="")
+
+
 class Entry(models.Model):
     section = models.ForeignKey(
         Section, verbose_name=_("栏目"), on_delete=models.CASCADE, related_name="entries"
@@ -249,9 +265,11 @@ class Entry(models.Model):
         _("来源"), max_length=100, blank=True, help_text=_("媒体或公众号，显示在“ | ”之后。")
     )
     url = models.URLField(_("链接"), max_length=2000, blank=True, validators=[http_url_validator])
+    # One line: the links stand on the entry's head line in the house format.
     extra_links = MarkdownxField(
         _("附加链接"),
         blank=True,
+        validators=[validate_one_line],
         help_text=_("Markdown，跟在标题链接后面，如 [[原文]](https://…)。"),
     )
     metadata = models.TextField(
@@ -270,6 +288,17 @@ class Entry(models.Model):
         default=False,
         help_text=_("旧稿导入：摘要框中是条目的完整正文，不加“摘要：”前缀。"),
     )
+    # A legacy entry whose head line could not be split into fields is kept as
+    # written (title = the whole head line, body verbatim); this says why, until
+    # an editor repairs the entry and clears it.
+    attention = models.CharField(
+        _("需要处理"),
+        max_length=200,
+        blank=True,
+        help_text=_("旧稿导入时无法拆分的条目及原因。修好标题、链接等字段后清空此框。"),
+    )
+
+    objects = EntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("条目")
