@@ -20,13 +20,13 @@ from issues.housefmt import EntryDoc, IssueDoc, SectionDoc
 _SCALE = int(os.environ.get("DIGEST_HYPOTHESIS_SCALE", "1"))
 
 
-def property_settings(examples: int):
+def property_settings(examples: int, *, suppress=()):
     """Bounded runs: ``examples`` times DIGEST_HYPOTHESIS_SCALE, no deadline."""
     return settings(
         max_examples=examples * _SCALE,
         deadline=None,
         database=None,
-        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, *suppress],
     )
 
 
