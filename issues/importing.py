@@ -6,6 +6,7 @@ one bad file leaves the database as it was. Every problem is reported as one
 """
 
 import datetime
+import re
 from pathlib import Path
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -93,7 +94,8 @@ def kept_as_written(parsed) -> list[str]:
 
 
 def _h1_line(text: str) -> int:
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Split as the parser does (str.splitlines() also breaks at U+2028 and friends).
+    for number, line in enumerate(re.split(r"\r\n|\r|\n", text), start=1):
         if line.startswith("# "):
             return number
     return 1
