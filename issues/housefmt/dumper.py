@@ -13,6 +13,12 @@ legacy files:
   by a blank line;
 - entries of a section follow each other without blank lines;
 - every heading, note, preamble and section is surrounded by blank lines.
+
+Lossless by construction: each value is first written in the plain legacy
+form and read back with the parser's own functions; when that does not give
+the value back exactly, it is written in an escaped form instead (a verbatim
+block or an escaped head line, see ``_verbatim``). So legacy content keeps its
+legacy form, and anything else still survives dump() + parse().
 """
 
 from __future__ import annotations
