@@ -130,7 +130,7 @@ url = st.one_of(
     ),
 )
 
-metadata_key = single_line.map(lambda s: s.replace("：", ""))
+metadata_key = single_line.map(lambda s: s.replace("：", "").strip())
 metadata = st.lists(st.tuples(metadata_key, single_line), max_size=3)
 
 
