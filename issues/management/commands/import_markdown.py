@@ -63,7 +63,7 @@ class Command(BaseCommand):
         if kept:
             self.stdout.write(
                 self.style.WARNING(f"{kept} entr{'y' if kept == 1 else 'ies'} kept as written; ")
-                + "find them with the “needs attention” filter in the admin."
+                + "the admin lists their issues under the “需要处理” filter."
             )
 
     def warn_kept_as_written(self, parsed) -> int:
