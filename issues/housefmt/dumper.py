@@ -35,6 +35,7 @@ from .parser import (
     is_entry_head,
     is_section_heading,
     metadata_pair,
+    parse_h1,
     parse_head,
     read_body,
     read_text,
@@ -51,10 +52,7 @@ def dump(doc: IssueDoc, *, archive: str = "", footer: str = "") -> str:
     start with a "## [往期回顾](…)" / "## 往期回顾" heading and the footer with
     a "----" rule.
     """
-    out: list[str] = [*_FRONT_MATTER, ""]
-    out.append(f"# {doc.publication_name} ({doc.publication_date.isoformat()})")
-    out[-1] += doc.headline_separator + doc.headline
-    out.append("")
+    out: list[str] = [*_FRONT_MATTER, "", _h1(doc), ""]
     if doc.tagline:
         out.append(f"**{doc.tagline}**" + _HARD_BREAK)
         if not doc.preamble.startswith("<font>"):
@@ -69,6 +67,18 @@ def dump(doc: IssueDoc, *, archive: str = "", footer: str = "") -> str:
             out.extend(block.strip("\n").split("\n"))
             out.append("")
     return "\n".join(_fold_blank_runs(out)).rstrip("\n") + "\n"
+
+
+def _h1(doc: IssueDoc) -> str:
+    start = f"# {doc.publication_name} ({doc.publication_date.isoformat()})"
+    line = start + doc.headline_separator + doc.headline
+    read = _reads(parse_h1, line, 0)
+    if read is None or read[3] != doc.headline:
+        # A headline opening with a colon or a space behind a legacy " " or ""
+        # separator would lose that character to the separator; the house
+        # separator "：" keeps it (the separator is layout, the headline content).
+        line = start + "：" + doc.headline
+    return line
 
 
 def _section_lines(section: SectionDoc) -> list[str]:

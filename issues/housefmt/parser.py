@@ -84,7 +84,7 @@ def parse(text: str) -> IssueDoc:
     pos = _skip_blank(lines, pos)
     if pos >= len(lines):
         raise HouseFormatError("expected an H1 '# NAME (YYYY-MM-DD)', found end of file", pos)
-    name, date, separator, headline = _parse_h1(lines[pos], pos + 1)
+    name, date, separator, headline = parse_h1(lines[pos], pos + 1)
 
     end = pos + 1
     while end < len(lines) and not is_generated_start(lines[end]):
@@ -138,7 +138,7 @@ def _skip_blank(lines: list[str], pos: int, end: int | None = None) -> int:
     return pos
 
 
-def _parse_h1(line: str, number: int) -> tuple[str, datetime.date, str, str]:
+def parse_h1(line: str, number: int) -> tuple[str, datetime.date, str, str]:
     match = _H1.match(line.rstrip())
     if not match:
         raise HouseFormatError("expected an H1 '# NAME (YYYY-MM-DD)'", number)

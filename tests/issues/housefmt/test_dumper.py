@@ -219,3 +219,11 @@ def _one_entry_doc(entry, *, note="", preamble=""):
         preamble=preamble,
         sections=[SectionDoc(title="业界新闻", note=note, entries=[entry])],
     )
+
+
+@pytest.mark.parametrize("separator", [" ", ""])
+def test_headline_opening_with_a_colon_keeps_it_behind_a_legacy_separator(separator):
+    doc = _one_entry_doc(EntryDoc(title="t"))
+    doc.headline_separator, doc.headline = separator, "：冒号开头的标题"
+    again = parse(dump(doc))
+    assert (again.headline_separator, again.headline) == ("：", "：冒号开头的标题")

@@ -263,3 +263,13 @@ def test_bullet_list_summary_survives_download_and_import_under_another_date(db,
 
     assert len(rows("2030-01-06")) == 12
     assert rows("2030-01-06") == rows(issue.publication_date)
+
+
+def test_file_cut_off_inside_its_last_link_is_imported_with_that_entry_kept(db, tmp_path):
+    path = tmp_path / "2025-04-01.md"
+    shutil.copy(FIXTURES / "truncated.md.txt", path)
+    out, err = run_split("import_markdown", str(path))
+    assert err.strip() == f"{path}:5: entry kept as written: the link has no closing ')'"
+    entry = Entry.objects.get()
+    assert entry.title == "[截断的标题 | 示例媒体](https://exam"
+    assert roundtrip_diff(path.read_text("utf-8"), run("export_markdown", "2025-04-01")) == []
