@@ -28,6 +28,7 @@ def document_from_issue(issue: Issue) -> IssueDoc:
                 metadata=entry.metadata_pairs(),
                 summary=entry.summary,
                 verbatim_body=entry.verbatim_body,
+                attention=entry.attention,
             )
             for entry in section.entries.all()
         ]
@@ -124,6 +125,7 @@ def write_document(doc: IssueDoc, issue: Issue, *, user=None) -> Issue:
                 metadata=metadata_text(entry_doc.metadata),
                 summary=entry_doc.summary,
                 verbatim_body=entry_doc.verbatim_body,
+                attention=entry_doc.attention,
             )
             entry.full_clean(exclude=["section"])
             entries.append(entry)

@@ -178,6 +178,12 @@ class IssueQuerySet(models.QuerySet):
         excluded = Issue.objects.four_eyes_excludes(user).values("pk")
         return self.filter(status=Status.IN_REVIEW).exclude(pk__in=excluded)
 
+    def needing_attention(self):
+        """Issues holding an entry that was imported as written and waits for repair."""
+        return self.filter(
+            Exists(Entry.objects.needing_attention().filter(section__issue=OuterRef("pk")))
+        )
+
     def drafts_of(self, user):
         return self.filter(
             status__in=[Status.DRAFT, Status.CHANGES_REQUESTED],
@@ -357,6 +363,10 @@ class Section(models.Model):
 
 
 class EntryQuerySet(models.QuerySet):
+    def needing_attention(self):
+        """Entries kept as written on import, waiting for an editor to repair them."""
+        return self.exclude(attention="")
+
     def bulk_create(self, objs, *args, **kwargs):
         # bulk_create skips save(); the duplicate-check key must not go stale.
         objs = list(objs)
@@ -404,9 +414,11 @@ class Entry(models.Model):
     # The link as a duplicate-check key (``curation.normalize``), kept in step
     # with ``url`` by save() and bulk_create().
     normalized_url = models.CharField(max_length=2000, blank=True, editable=False)
+    # One line: the links stand on the entry's head line in the house format.
     extra_links = MarkdownxField(
         _("附加链接"),
         blank=True,
+        validators=[validate_single_line],
         help_text=_("Markdown，跟在标题链接后面，如 [[原文]](https://…)。"),
     )
     metadata = models.TextField(
@@ -424,6 +436,15 @@ class Entry(models.Model):
         _("正文按原样"),
         default=False,
         help_text=_("旧稿导入：摘要框中是条目的完整正文，不加“摘要：”前缀。"),
+    )
+    # A legacy entry whose head line could not be split into fields is kept as
+    # written (title = the whole head line, body verbatim); this says why, until
+    # an editor repairs the entry and clears it.
+    attention = models.CharField(
+        _("需要处理"),
+        max_length=200,
+        blank=True,
+        help_text=_("旧稿导入时无法拆分的条目及原因。修好标题、链接等字段后清空此框。"),
     )
 
     objects = EntryQuerySet.as_manager()

@@ -130,6 +130,10 @@ def presented_entries(doc):
     for section in doc.sections:
         entries = []
         for entry in section.entries:
+            if entry.attention:
+                entries.append(_kept_as_written(entry, taken))
+                continue
+            summary_html = render_markdown(entry.summary)
             entries.append(
                 {
                     "anchor": entry_anchor(entry, taken),
@@ -142,7 +146,10 @@ def presented_entries(doc):
                     "metadata": [
                         (key, render_inline_markdown(value)) for key, value in entry.metadata
                     ],
-                    "summary_html": render_markdown(entry.summary),
+                    "summary_html": summary_html,
+                    # A summary opening with a list, quote or table cannot share
+                    # its first line with the floated "摘要：" label.
+                    "summary_opens_with_block": not summary_html.startswith("<p>"),
                     "doc": entry,
                 }
             )
@@ -150,6 +157,17 @@ def presented_entries(doc):
             {"title": section.title, "note_html": render_markdown(section.note), "entries": entries}
         )
     return sections
+
+
+def _kept_as_written(entry, taken):
+    """An entry imported as written (its head line was damaged): its lines, rendered."""
+    lines = "\n".join(part for part in (entry.title, entry.summary) if part)
+    return {
+        "anchor": entry_anchor(entry, taken),
+        "verbatim_html": render_markdown(lines),
+        "title": entry.title,
+        "doc": entry,
+    }
 
 
 def render_issue_body(doc) -> SafeString:

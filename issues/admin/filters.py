@@ -1,4 +1,4 @@
-"""The issue list's filters: what is waiting for me."""
+"""The issue list's filters: what is waiting for me, what needs repair."""
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
@@ -30,3 +30,16 @@ class MyDraftsFilter(admin.SimpleListFilter):
         if self.value() != "1":
             return queryset
         return queryset & Issue.objects.drafts_of(request.user)
+
+
+class NeedsAttentionFilter(admin.SimpleListFilter):
+    title = _("需要处理")
+    parameter_name = "attention"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("有原样保留的条目"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.needing_attention()
+        return queryset

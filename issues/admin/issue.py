@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from issues import workflow
 from issues.admin.display import status_badge
-from issues.admin.filters import AwaitingMyReviewFilter, MyDraftsFilter
+from issues.admin.filters import AwaitingMyReviewFilter, MyDraftsFilter, NeedsAttentionFilter
 from issues.admin.forms import IssueAdminForm
 from issues.admin.inlines import POSITION_OFFSET, SectionInline
 from issues.admin.views import IssueViewsMixin
@@ -26,7 +26,7 @@ ISSUE_INTERVAL = datetime.timedelta(days=14)
 class IssueAdmin(IssueViewsMixin, nested_admin.NestedModelAdmin):
     form = IssueAdminForm
     list_display = ["publication_date", "headline", "status_display", "entry_count", "updated_at"]
-    list_filter = [AwaitingMyReviewFilter, MyDraftsFilter, "status"]
+    list_filter = [AwaitingMyReviewFilter, MyDraftsFilter, NeedsAttentionFilter, "status"]
     search_fields = ["headline", "preamble", "sections__entries__title"]
     date_hierarchy = "publication_date"
     readonly_fields = ["status_display"]

@@ -9,7 +9,7 @@ spec (house-format.md). No Django imports: usable from scripts and tests.
 from .document import EntryDoc, HouseFormatError, IssueDoc, SectionDoc
 from .dumper import dump, dump_archive_grid
 from .parser import parse
-from .roundtrip import content_part, roundtrip_diff
+from .roundtrip import content_part, document_difference, roundtrip_diff
 
 __all__ = [
     "EntryDoc",
@@ -17,6 +17,7 @@ __all__ = [
     "IssueDoc",
     "SectionDoc",
     "content_part",
+    "document_difference",
     "dump",
     "dump_archive_grid",
     "parse",

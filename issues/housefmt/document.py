@@ -36,6 +36,10 @@ class EntryDoc:
     # shape; metadata is then empty and summary holds the body as written, so
     # that the dumper can give it back without inventing a "摘要：" marker.
     verbatim_body: bool = False
+    # Why the entry was kept as written ("" for a sound entry): its head line
+    # could not be split into fields, so ``title`` is the whole head line and
+    # the body is kept whole. Set by the parser, cleared by an editor's repair.
+    attention: str = ""
 
 
 @dataclass

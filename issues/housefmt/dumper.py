@@ -13,17 +13,36 @@ legacy files:
   by a blank line;
 - entries of a section follow each other without blank lines;
 - every heading, note, preamble and section is surrounded by blank lines.
+
+Lossless by construction: each value is first written in the plain legacy
+form and read back with the parser's own functions; when that does not give
+the value back exactly, it is written in an escaped form instead (a verbatim
+block or an escaped head line, see ``_verbatim``). So legacy content keeps its
+legacy form, and anything else still survives dump() + parse().
 """
 
 from __future__ import annotations
 
 import datetime
 
-from .document import EntryDoc, IssueDoc, SectionDoc
+from ._text import is_generated_start
+from ._verbatim import block_lines, escape_text, escape_url, marker_line
+from .document import EntryDoc, HouseFormatError, IssueDoc, SectionDoc
+from .parser import (
+    SUMMARY_MARKER,
+    TAGLINE,
+    entry_body_lines,
+    is_entry_head,
+    is_section_heading,
+    metadata_pair,
+    parse_h1,
+    parse_head,
+    read_body,
+    read_text,
+)
 
 _FRONT_MATTER = ["---", "layout: default", "---"]
 _HARD_BREAK = "  "
-_SUMMARY_MARKER = "摘要："
 
 
 def dump(doc: IssueDoc, *, archive: str = "", footer: str = "") -> str:
@@ -33,16 +52,13 @@ def dump(doc: IssueDoc, *, archive: str = "", footer: str = "") -> str:
     start with a "## [往期回顾](…)" / "## 往期回顾" heading and the footer with
     a "----" rule.
     """
-    out: list[str] = [*_FRONT_MATTER, ""]
-    out.append(f"# {doc.publication_name} ({doc.publication_date.isoformat()})")
-    out[-1] += doc.headline_separator + doc.headline
-    out.append("")
+    out: list[str] = [*_FRONT_MATTER, "", _h1(doc), ""]
     if doc.tagline:
         out.append(f"**{doc.tagline}**" + _HARD_BREAK)
         if not doc.preamble.startswith("<font>"):
             out.append("")
     if doc.preamble:
-        out.extend(_content_lines(doc.preamble))
+        out.extend(_text_lines(doc.preamble, in_section=False, after_tagline=bool(doc.tagline)))
         out.append("")
     for section in doc.sections:
         out.extend(_section_lines(section))
@@ -53,10 +69,25 @@ def dump(doc: IssueDoc, *, archive: str = "", footer: str = "") -> str:
     return "\n".join(_fold_blank_runs(out)).rstrip("\n") + "\n"
 
 
+def _h1(doc: IssueDoc) -> str:
+    start = f"# {doc.publication_name} ({doc.publication_date.isoformat()})"
+    line = start + doc.headline_separator + doc.headline
+    read = _reads(parse_h1, line, 0)
+    if read is None or read[3] != doc.headline:
+        # A headline opening with a colon or a space behind a legacy " " or ""
+        # separator would lose that character to the separator; the house
+        # separator "：" keeps it (the separator is layout, the headline content).
+        line = start + "：" + doc.headline
+    return line
+
+
 def _section_lines(section: SectionDoc) -> list[str]:
-    out = [f"## {section.title}", ""]
+    title = section.title
+    if title.startswith("\\") or is_generated_start(f"## {title}"):
+        title = "\\" + title
+    out = [f"## {title}", ""]
     if section.note:
-        out.extend(_content_lines(section.note))
+        out.extend(_text_lines(section.note, in_section=True))
         out.append("")
     for entry in section.entries:
         out.extend(_entry_lines(entry))
@@ -64,8 +95,41 @@ def _section_lines(section: SectionDoc) -> list[str]:
     return out
 
 
+def _is_structural(line: str, *, in_section: bool) -> bool:
+    """True for a line that would end the block it stands in."""
+    return (
+        is_section_heading(line) or is_generated_start(line) or (in_section and is_entry_head(line))
+    )
+
+
+def _text_lines(value: str, *, in_section: bool, after_tagline: bool = True) -> list[str]:
+    """A preamble or section note: plain when it reads back, else a verbatim block."""
+    plain = _content_lines(value)
+    if not any(_is_structural(line, in_section=in_section) for line in plain):
+        starts_like_tagline = not after_tagline and TAGLINE.match(plain[0].rstrip())
+        if not starts_like_tagline and _reads(read_text, plain, 1) == value:
+            return plain
+    value_lines = value.split("\n")
+    return [marker_line("verbatim", len(value_lines)), *block_lines(value_lines)]
+
+
+def _reads(reader, *args, **kwargs):
+    """What the parser reads from a candidate form, or None when it refuses it."""
+    try:
+        return reader(*args, **kwargs)
+    except HouseFormatError:
+        return None
+
+
 def _entry_lines(entry: EntryDoc) -> list[str]:
-    head = "- "
+    head = _head_text(entry)
+    read = _reads(parse_head, head.rstrip(), 0)
+    keep_whole = bool(read and read.attention)
+    return [*_content_lines("- " + head), *_body_lines(entry, keep_whole)]
+
+
+def _head_text(entry: EntryDoc) -> str:
+    head = ""
     if entry.label:
         head += f"[{entry.label}] "
     if entry.url:
@@ -75,20 +139,60 @@ def _entry_lines(entry: EntryDoc) -> list[str]:
         head += entry.title
     if entry.extra_links:
         head += " " + entry.extra_links
+    read = _reads(parse_head, head.rstrip(), 0)
+    # A head that reads as damaged stays plain only for an entry imported as
+    # damaged (so that it round-trips byte for byte); anything an editor typed
+    # is escaped instead.
+    if (
+        "\n" not in head
+        and read is not None
+        and _head_fields(read) == _head_fields(entry)
+        and (not read.attention or entry.attention)
+    ):
+        return head
+    head = f"[{escape_text(entry.label)}] " if entry.label else ""
+    text = escape_text(entry.title)
+    if entry.source:
+        text += " | " + escape_text(entry.source)
+    head += f"[{text}](<{escape_url(entry.url)}>)"
+    if entry.extra_links:
+        head += " " + entry.extra_links
+    return head
+
+
+def _head_fields(entry: EntryDoc) -> tuple:
+    return (entry.label, entry.title, entry.source, entry.url, entry.extra_links)
+
+
+def _body_lines(entry: EntryDoc, keep_whole: bool) -> list[str]:
+    """The lines under the head line: plain when they read back, else escaped."""
     if entry.verbatim_body:
-        body = entry.summary.split("\n") if entry.summary else []
+        plain = entry.summary.split("\n") if entry.summary else []
     else:
-        body = entry_body_lines(entry.metadata, entry.summary)
-    return _content_lines("\n".join([head, *body]))
-
-
-def entry_body_lines(metadata: list[tuple[str, str]], summary: str) -> list[str]:
-    """The body lines under the head line of a canonical (non-verbatim) entry."""
-    out = [f"{key}：{value}" for key, value in metadata]
-    if summary:
-        first, *rest = summary.split("\n")
-        out.append(_SUMMARY_MARKER + first)
-        out.extend(rest)
+        plain = entry_body_lines(entry.metadata, entry.summary)
+    plain = _content_lines("\n".join(plain)) if plain else []
+    wanted = (entry.metadata, entry.summary, entry.verbatim_body)
+    if not any(_is_structural(line, in_section=True) for line in plain):
+        if _reads(read_body, plain, 1, keep_whole=keep_whole) == wanted:
+            return plain
+    if entry.verbatim_body:
+        value_lines = entry.summary.split("\n")
+        return [marker_line("verbatim", len(value_lines)), *block_lines(value_lines)]
+    out: list[str] = []
+    meta_lines = [f"{key}：{value}" for key, value in entry.metadata]
+    plain_meta = entry.summary and all(
+        line == line.rstrip() and metadata_pair(line) == pair
+        for line, pair in zip(meta_lines, entry.metadata, strict=True)
+    )
+    if plain_meta:
+        out.extend(line + _HARD_BREAK for line in meta_lines)
+    elif meta_lines:
+        out.extend([marker_line("metadata", len(meta_lines)), *block_lines(meta_lines)])
+    if entry.summary:
+        value_lines = entry.summary.split("\n")
+        out.extend(
+            [SUMMARY_MARKER + marker_line("verbatim", len(value_lines)), *block_lines(value_lines)]
+        )
     return out
 
 

@@ -78,3 +78,32 @@ def test_issue_body_escapes_titles_and_sanitises_summaries():
     assert "<script" not in html
     assert "onclick" not in html
     assert "正文" in html
+
+
+def test_summary_opening_with_a_list_renders_as_a_list_below_the_label():
+    html = str(
+        render_issue_body(
+            _doc(EntryDoc(title="标题", url="https://example.com/a", summary="- 第一点\n- 第二点"))
+        )
+    )
+    assert '<span class="summary-label summary-label-apart">' in html
+    assert "<ul>\n<li>第一点</li>\n<li>第二点</li>\n</ul>" in html
+
+
+def test_summary_opening_with_text_keeps_the_label_beside_it():
+    html = str(render_issue_body(_doc(EntryDoc(title="标题", summary="一段话"))))
+    assert '<span class="summary-label">' in html
+
+
+def test_entry_kept_as_written_shows_its_lines_sanitised():
+    entry = EntryDoc(
+        title="[断开的标题 | 来源](https://example.com/cut",
+        summary="摘要：<script>alert(1)</script>仍然显示",
+        verbatim_body=True,
+        attention="the link has no closing ')'",
+    )
+    html = str(render_issue_body(_doc(entry)))
+    assert '<div class="entry-verbatim">' in html
+    assert "断开的标题" in html and "仍然显示" in html
+    assert "<script" not in html
+    assert "entry-head" not in html

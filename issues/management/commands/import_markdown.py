@@ -3,11 +3,12 @@
 import time
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from issues import importing
+from issues import importing, workflow
+from issues.housefmt import HouseFormatError
 
 
 class Rollback(Exception):
@@ -17,7 +18,9 @@ class Rollback(Exception):
 class Command(BaseCommand):
     help = (
         "Import house-format Markdown files (files or folders of *.md). Every file is "
-        "parsed before anything is written; any error writes nothing."
+        "parsed before anything is written; any error writes nothing. An entry whose "
+        "head line cannot be read is kept as written, with a warning, and marked as "
+        "needing attention in the admin."
     )
 
     def add_arguments(self, parser):
@@ -51,11 +54,23 @@ class Command(BaseCommand):
                 issues = importing.import_documents(parsed, publish=not drafts, replace=replace)
         except (importing.ImportRefused, ValidationError) as error:
             raise CommandError(_one_line(error)) from None
+        kept = self.warn_kept_as_written(parsed)
         elapsed = time.monotonic() - started
         state = "drafts" if drafts else "published"
         self.stdout.write(
             self.style.SUCCESS(f"Imported {len(issues)} issue(s) as {state} in {elapsed:.2f}s.")
         )
+        if kept:
+            self.stdout.write(
+                self.style.WARNING(f"{kept} entr{'y' if kept == 1 else 'ies'} kept as written; ")
+                + "the admin lists their issues under the “需要处理” filter."
+            )
+
+    def warn_kept_as_written(self, parsed) -> int:
+        warnings = importing.kept_as_written(parsed)
+        for warning in warnings:
+            self.stderr.write(self.style.WARNING(warning))
+        return len(warnings)
 
     def check_roundtrip(self, files, parsed, errors):
         failures = list(errors)
@@ -64,22 +79,30 @@ class Command(BaseCommand):
             with transaction.atomic():
                 for path, doc in parsed:
                     try:
-                        results[path] = importing.roundtrip(path, doc)
-                    except (importing.ImportRefused, ValidationError) as error:
+                        with transaction.atomic():
+                            results[path] = importing.roundtrip(path, doc)
+                    except (
+                        importing.ImportRefused,
+                        ValidationError,
+                        HouseFormatError,
+                        workflow.TransitionError,
+                        PermissionDenied,
+                    ) as error:
                         results[path] = [_one_line(error)]
                 raise Rollback
         except Rollback:
             pass
         for error in errors:
             self.stdout.write(f"FAIL {error}")
-        for path, diff in results.items():
-            if diff:
+        for path, report in results.items():
+            if report:
                 failures.append(path)
                 self.stdout.write(f"FAIL {path}")
-                for line in diff[:40]:
+                for line in report[:40]:
                     self.stdout.write(f"    {line}")
             else:
                 self.stdout.write(f"ok   {path}")
+        self.warn_kept_as_written(parsed)
         passed = len(files) - len(failures)
         summary = f"{passed}/{len(files)} files round-trip."
         if failures:
@@ -90,4 +113,4 @@ class Command(BaseCommand):
 def _one_line(error):
     if isinstance(error, ValidationError):
         return "; ".join(error.messages)
-    return str(error)
+    return " ".join(str(error).split("\n"))

@@ -126,3 +126,104 @@ def test_blank_line_runs_are_single_and_file_ends_with_newline():
 def test_dump_then_parse_gives_the_same_document():
     doc = make_doc()
     assert without_lines(parse(dump(doc))) == doc
+
+
+# Values the plain house form misread before the escaped forms existed; each
+# must come back exactly from dump() + parse().
+_AWKWARD_SUMMARIES = [
+    "- a\n- b",
+    "要点：\n- a\n  - nested\n- b",
+    "## 不是栏目",
+    "----\n之后的文字",
+    "摘要：两次",
+    "代码：https://example.com/x",
+    "第一段\n\n\n第二段",
+    "  前导空格",
+    "行尾两个空格  \n下一行",
+    "\n开头空行",
+    "结尾空行\n",
+    "![图](https://example.com/a.png)\n`code` <b>粗</b> 🤖",
+]
+
+
+@pytest.mark.parametrize("summary", _AWKWARD_SUMMARIES)
+def test_awkward_summary_comes_back_exactly(summary):
+    doc = _one_entry_doc(EntryDoc(title="标题", url="https://example.com/", summary=summary))
+    assert parse(dump(doc)).sections[0].entries[0].summary == summary
+
+
+@pytest.mark.parametrize("note", _AWKWARD_SUMMARIES)
+def test_awkward_section_note_and_preamble_come_back_exactly(note):
+    doc = _one_entry_doc(EntryDoc(title="标题"), note=note, preamble=note)
+    again = parse(dump(doc))
+    assert (again.preamble, again.sections[0].note) == (note, note)
+
+
+def test_preamble_starting_with_the_archive_heading_comes_back():
+    doc = _one_entry_doc(EntryDoc(title="标题"), preamble="## 往期回顾\n旧的索引")
+    assert parse(dump(doc)).preamble == "## 往期回顾\n旧的索引"
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"title": "A | B", "url": "https://example.com/"},
+        {"title": "a](b", "url": "https://example.com/"},
+        {"title": "[没有闭合", "url": ""},
+        {"title": "[看起来像链接](https://example.com/)"},
+        {"title": "t", "label": "arXiv [cs.LG", "url": "https://example.com/"},
+        {"title": "t", "label": "只有标签", "url": ""},
+        {"title": "t", "source": "没有链接的来源"},
+        {"title": "t", "url": "https://en.wikipedia.org/wiki/Foo_(bar)"},
+        {"title": "t", "url": "https://example.com/a)b"},
+        {"title": "t", "source": "A | B", "url": "https://example.com/"},
+        {"title": "含 \\ 反斜杠 \\[", "url": "https://example.com/"},
+        {"title": "标题🤖", "source": "量子位", "url": "https://example.com/中文"},
+    ],
+)
+def test_awkward_head_fields_come_back_exactly(fields):
+    entry = EntryDoc(**fields)
+    again = parse(dump(_one_entry_doc(entry))).sections[0].entries[0]
+    again.line = 0
+    assert again == entry
+
+
+def test_metadata_the_plain_form_cannot_hold_comes_back_exactly():
+    entry = EntryDoc(
+        title="t",
+        metadata=[("Project page", "https://example.com/"), ("摘要", "不是摘要"), ("k", "v  ")],
+        summary="s",
+    )
+    assert parse(dump(_one_entry_doc(entry))).sections[0].entries[0].metadata == entry.metadata
+
+
+def test_section_titled_like_the_archive_heading_comes_back():
+    doc = _one_entry_doc(EntryDoc(title="t"))
+    doc.sections[0].title = "往期回顾"
+    assert parse(dump(doc)).sections[0].title == "往期回顾"
+
+
+def test_plain_values_keep_the_legacy_form():
+    entry = EntryDoc(title="标题", source="来源", url="https://example.com/", summary="要点\n- 甲")
+    text = dump(_one_entry_doc(entry))
+    expected = (
+        "- [标题 | 来源](https://example.com/)  \n摘要：<!-- verbatim 2 -->\n    要点\n    - 甲\n"
+    )
+    assert expected in text
+
+
+def _one_entry_doc(entry, *, note="", preamble=""):
+    return IssueDoc(
+        publication_date=datetime.date(2024, 5, 6),
+        publication_name="嵌入式AI简报",
+        preamble=preamble,
+        sections=[SectionDoc(title="业界新闻", note=note, entries=[entry])],
+    )
+
+
+@pytest.mark.parametrize("separator", [" ", ""])
+def test_headline_opening_with_a_colon_keeps_it_behind_a_legacy_separator(separator):
+    doc = _one_entry_doc(EntryDoc(title="t"))
+    doc.headline_separator, doc.headline = separator, "：冒号开头的标题"
+    again = parse(dump(doc))
+    assert (again.headline_separator, again.headline) == ("：", "：冒号开头的标题")

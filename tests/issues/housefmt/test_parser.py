@@ -196,3 +196,30 @@ def test_archive_and_footer_are_dropped(name):
 def test_crlf_line_endings_and_bom_are_accepted():
     text = read_fixture("legacy_plain_list.md")
     assert parse("\ufeff" + text.replace("\n", "\r\n")) == parse(text)
+
+
+def test_damaged_entries_are_kept_as_written_and_the_others_split_into_fields():
+    doc = parse(read_fixture("legacy_damaged_entries.md"))
+    news, papers, projects = doc.sections
+    assert [entry.attention for entry in news.entries] == [
+        "",
+        "the link has no closing ')'",
+        "'[' is never closed",
+    ]
+    sound = news.entries[0]
+    assert (sound.title, sound.source, sound.url) == (
+        "示例芯片公司发布低功耗语音芯片",
+        "芯闻速递",
+        "https://example.com/news/voice-chip",
+    )
+    no_paren = news.entries[1]
+    assert no_paren.title == "[示例厂商开源端侧推理框架 | 示例媒体](https://example.com/news/engine"
+    assert no_paren.verbatim_body
+    assert no_paren.summary.splitlines()[-1] == "    2. 第二点。"
+    broken = news.entries[2]
+    assert broken.summary.splitlines()[0] == "](https://example.com/news/quant)"
+    assert papers.entries[0].attention == "the link has no closing ')'"
+    assert papers.entries[1].metadata == [("代码", "https://example.com/sparse-mcu")]
+    assert papers.entries[1].label == "1906.00002"
+    assert projects.entries[0].attention == "'[' is never closed"
+    assert [entry.line for entry in news.entries] == [13, 15, 19]

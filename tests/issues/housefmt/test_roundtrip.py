@@ -1,6 +1,6 @@
 import pytest
 
-from issues.housefmt import content_part, dump, parse, roundtrip_diff
+from issues.housefmt import content_part, document_difference, dump, parse, roundtrip_diff
 
 from ._fixtures import GOOD_FIXTURES, read_fixture, without_lines
 
@@ -57,3 +57,21 @@ def test_content_part_runs_from_h1_to_generated_part():
 
 def test_content_part_never_raises_on_junk():
     assert content_part("\x00\x01 no heading at all") == "\x00\x01 no heading at all\n"
+
+
+def test_document_difference_names_the_first_differing_entry_field():
+    before = parse(read_fixture("full_issue.md"))
+    after = parse(read_fixture("full_issue.md"))
+    assert document_difference(before, after) is None
+    after.sections[1].entries[0].summary = "changed"
+    difference = document_difference(before, after)
+    assert difference.startswith(f"section 2 ({before.sections[1].title!r}), entry 1 (line ")
+    assert ": summary " in difference and "became 'changed'" in difference
+
+
+def test_document_difference_reports_entries_that_multiplied():
+    before = parse(read_fixture("full_issue.md"))
+    after = parse(read_fixture("full_issue.md"))
+    after.sections[0].entries.append(after.sections[0].entries[0])
+    count = len(before.sections[0].entries)
+    assert document_difference(before, after).endswith(f"{count} entries became {count + 1}")
