@@ -4,19 +4,24 @@ import datetime
 
 import nested_admin
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, F
-from django.urls import reverse
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
 
 from issues import workflow
+from issues.admin import composer
 from issues.admin.display import status_badge
 from issues.admin.filters import AwaitingMyReviewFilter, MyDraftsFilter
-from issues.admin.inlines import POSITION_OFFSET, SectionInline
+from issues.admin.inlines import POSITION_OFFSET, EntryInline, SectionInline
 from issues.admin.views import IssueViewsMixin
 from issues.forms import IssueAdminForm
 from issues.models import Entry, Issue, Publication, Section, Status
+from issues.workflow import TransitionError
 
 # Issues come out every two weeks: a new issue is proposed for two weeks
 # after the latest one.
@@ -32,6 +37,11 @@ class IssueAdmin(IssueViewsMixin, nested_admin.NestedModelAdmin):
     date_hierarchy = "publication_date"
     readonly_fields = ["status_display"]
     inlines = [SectionInline]
+    formfield_overrides = {MarkdownxField: {"widget": composer.LazyMarkdownWidget}}
+
+    class Media:
+        css = {"all": ["admin/issues/composer.css"]}
+        js = ["admin/issues/composer.js"]
 
     def view_on_site(self, obj):
         # An issue readers cannot see yet would 404 on the site: show its preview.
@@ -88,6 +98,38 @@ class IssueAdmin(IssueViewsMixin, nested_admin.NestedModelAdmin):
         if obj is not None and obj.revisions.approved().exists():
             return False
         return super().has_delete_permission(request, obj)
+
+    # The composer ------------------------------------------------------------
+
+    def get_urls(self):
+        entries = self.admin_site.admin_view(
+            lambda request: composer.parse_entries_view(self, request)
+        )
+        return [
+            path("composer/entries/", entries, name="issues_issue_composer_entries"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context.update(
+            composer_config=composer.config_json(obj),
+            composer_marks=composer.entry_marks(obj) if obj is not None else {},
+            entry_field_help=EntryInline.field_help(),
+            show_save_and_add_another=False,
+        )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def response_change(self, request, obj):
+        """A workflow button pressed with unsaved edits: they were saved, now do what it says."""
+        response = super().response_change(request, obj)
+        action = request.POST.get("_then_action")
+        if not action:
+            return response
+        try:
+            self._transition(request, obj, action)
+        except (PermissionDenied, TransitionError, ValidationError) as error:
+            self._report(request, error)
+        return HttpResponseRedirect(reverse("admin:issues_issue_change", args=[obj.pk]))
 
     # Saving ------------------------------------------------------------------
 
