@@ -37,7 +37,9 @@ class IssueAdmin(IssueViewsMixin, nested_admin.NestedModelAdmin):
     date_hierarchy = "publication_date"
     readonly_fields = ["status_display"]
     inlines = [SectionInline]
-    formfield_overrides = {MarkdownxField: {"widget": composer.LazyMarkdownWidget}}
+    formfield_overrides = {
+        MarkdownxField: {"widget": composer.LazyMarkdownWidget(attrs={"rows": 4})}
+    }
 
     class Media:
         css = {"all": ["admin/issues/composer.css"]}
