@@ -177,7 +177,8 @@ def _entry_problems(doc):
     try:
         entry.full_clean(exclude=["section", "position"], validate_constraints=False)
     except ValidationError as error:
-        return [message for messages in error.message_dict.values() for message in messages]
+        messages = (message for field in error.message_dict.values() for message in field)
+        return list(dict.fromkeys(messages))  # two validators may say the same thing
     return []
 
 
