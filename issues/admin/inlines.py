@@ -1,17 +1,43 @@
 """Sections and their entries, edited on the issue page as nested inlines."""
 
+from contextlib import contextmanager
+
 import nested_admin
 from django import forms
 from django.contrib.admin.utils import flatten
-from django.db import models
+from django.db import models, transaction
+from django.db.models import F
 from markdownx.models import MarkdownxField
 
 from issues import workflow
 from issues.admin.composer import LazyMarkdownWidget
 from issues.models import Entry, Issue, Publication, Section
 
-# Stored rows are moved this far aside while a formset rewrites positions.
+# Stored rows are moved this far aside while the formsets rewrite positions.
 POSITION_OFFSET = 1_000_000
+
+
+@contextmanager
+def positions_set_aside(issue):
+    """Lets the issue page's formsets give rows each other's positions.
+
+    Rows trade places within a section and entries move between sections, so
+    a row may claim a position another row still holds in the database until
+    a later formset saves it. Every stored section and entry of ``issue`` is
+    moved out of the way first; rows no form rewrote move back afterwards.
+    """
+    if issue is None or issue.pk is None:
+        yield
+        return
+    rows = [Section.objects.filter(issue=issue), Entry.objects.filter(section__issue=issue)]
+    with transaction.atomic():
+        for queryset in rows:
+            queryset.update(position=F("position") + POSITION_OFFSET)
+        yield
+        for queryset in rows:
+            queryset.filter(position__gte=POSITION_OFFSET).update(
+                position=F("position") - POSITION_OFFSET
+            )
 
 
 def _issue_editable(request, obj):
@@ -90,7 +116,7 @@ class PositionedInlineForm(forms.ModelForm):
     Two rows trading places collide with each other's *stored* position
     until both are saved, so the per-row database check skips ``position``;
     the formset still refuses two rows claiming the same position, and
-    ``save_formset`` moves the stored rows aside before writing.
+    ``positions_set_aside`` moves the stored rows aside before writing.
     """
 
     def _get_validation_exclusions(self):

@@ -5,8 +5,7 @@ import datetime
 import nested_admin
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.http import HttpResponseRedirect
 from django.urls import path, reverse
 from django.utils.translation import gettext
@@ -17,10 +16,10 @@ from issues import workflow
 from issues.admin import composer
 from issues.admin.display import status_badge
 from issues.admin.filters import AwaitingMyReviewFilter, MyDraftsFilter
-from issues.admin.inlines import POSITION_OFFSET, EntryInline, SectionInline
+from issues.admin.inlines import EntryInline, SectionInline, positions_set_aside
 from issues.admin.views import IssueViewsMixin
 from issues.forms import IssueAdminForm
-from issues.models import Entry, Issue, Publication, Section, Status
+from issues.models import Issue, Publication, Status
 from issues.workflow import TransitionError
 
 # Issues come out every two weeks: a new issue is proposed for two weeks
@@ -143,23 +142,9 @@ class IssueAdmin(IssueViewsMixin, nested_admin.NestedModelAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
-    @transaction.atomic
-    def save_formset(self, request, form, formset, change):
-        if formset.model not in (Section, Entry) or formset.instance.pk is None:
-            return super().save_formset(request, form, formset, change)
-        # Move the stored rows out of the way so reordered rows can take each
-        # other's positions without tripping the unique constraint; rows the
-        # form did not change are moved back afterwards.
-        parent_field = "issue" if formset.model is Section else "section"
-        siblings = formset.model.objects.filter(**{parent_field: formset.instance})
-        siblings.update(position=F("position") + POSITION_OFFSET)
-        super().save_formset(request, form, formset, change)
-        siblings.filter(position__gte=POSITION_OFFSET).update(
-            position=F("position") - POSITION_OFFSET
-        )
-
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        with positions_set_aside(form.instance if change else None):
+            super().save_related(request, form, formsets, change)
         issue = form.instance
         was_published = issue.status == Status.PUBLISHED
         workflow.record_save(issue, request.user)

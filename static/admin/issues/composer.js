@@ -144,13 +144,18 @@
 
     // --- Moving ------------------------------------------------------------------
 
+    function nesting() {
+        // nested-admin's bundle exports its helpers as the module's default.
+        return window.DJNesting.default || window.DJNesting;
+    }
+
     function prefixOf(item) {
         return item.id.replace(/-\d+$/, "");
     }
 
     function afterMove(item, groups) {
         for (const group of groups) {
-            window.DJNesting.updatePositions(group.id.replace(/-group$/, ""));
+            nesting().updatePositions(group.id.replace(/-group$/, ""));
             jq(document).trigger("djnesting:mutate", [jq(group)]);
         }
         item.querySelector(":scope > h3 .c-toggle")?.focus();
@@ -473,7 +478,7 @@
     function saveThenAct(workflowForm) {
         // The workflow action runs after the save succeeds (IssueAdmin.response_change);
         // a save refused by validation shows its errors and runs nothing.
-        const action = WORKFLOW_ACTION.exec(new URL(workflowForm.action, location.href).pathname)[1];
+        const action = WORKFLOW_ACTION.exec(actionUrl(workflowForm).pathname)[1];
         for (const [name, value] of new FormData(workflowForm)) {
             if (name !== "csrfmiddlewaretoken" && name !== "action" && typeof value === "string") {
                 hiddenInput(name, value);
@@ -758,8 +763,13 @@
 
     // --- Action bar ------------------------------------------------------------------
 
+    function actionUrl(node) {
+        // Not node.action: the workflow forms have a button named "action".
+        return new URL(node.getAttribute("action") || "", location.href);
+    }
+
     function workflowForms() {
-        return Array.from(document.querySelectorAll("#workflow-panel form")).filter((node) => WORKFLOW_ACTION.test(new URL(node.action, location.href).pathname));
+        return Array.from(document.querySelectorAll("#workflow-panel form")).filter((node) => WORKFLOW_ACTION.test(actionUrl(node).pathname));
     }
 
     function buildBar() {
@@ -839,6 +849,7 @@
         if (!target.name || target.closest(".c-paste") || !form.contains(target)) {
             return;
         }
+        dirty = true; // at once: the exact differences follow a moment later
         const item = target.closest(`${ENTRY}, ${SECTION}`);
         if (item && /-(label|title|source|url)$/.test(target.name)) {
             updateLine(item);

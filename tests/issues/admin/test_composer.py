@@ -207,3 +207,32 @@ def test_workflow_action_the_user_may_not_take_is_reported_after_saving(client, 
     saved, refused = (str(m) for m in response.context["messages"])
     assert "成功修改" in saved
     assert "批准发布" in refused
+
+
+def test_an_entry_moved_to_another_section_is_saved_there_in_its_place(client, editor):
+    issue = make_issue(sections=[("业界新闻", 3), ("论文", 2)], user=editor)
+    client.force_login(editor)
+    data = form_data(client.get(change_url(issue)))
+    news, papers = issue.sections.all()
+    moved = news.entries.get(position=1)
+    # What the page posts after moving news entry 2 to the end of the papers,
+    # as nested-admin renames it: positions follow the new order in both sections.
+    old = "sections-0-entries-1-"
+    new = "sections-1-entries-2-"
+    for key in [key for key in data if key.startswith(old)]:
+        data[new + key.removeprefix(old)] = data.pop(key)
+    for key in [key for key in data if key.startswith("sections-0-entries-2-")]:
+        data["sections-0-entries-1-" + key.removeprefix("sections-0-entries-2-")] = data.pop(key)
+    data["sections-0-entries-1-position"] = 1
+    data[new + "position"] = 2
+    data[new + "section"] = papers.pk
+    data["sections-0-entries-TOTAL_FORMS"] = data["sections-0-entries-INITIAL_FORMS"] = 2
+    data["sections-1-entries-TOTAL_FORMS"] = data["sections-1-entries-INITIAL_FORMS"] = 3
+
+    response = client.post(change_url(issue), data)
+
+    assert response.status_code == HTTPStatus.FOUND, response.context["errors"]
+    moved.refresh_from_db()
+    assert (moved.section, moved.position) == (papers, 2)
+    assert list(news.entries.values_list("position", flat=True)) == [0, 1]
+    assert Entry.objects.filter(section__issue=issue).count() == 5
