@@ -249,8 +249,6 @@
 
     // --- Outline -------------------------------------------------------------------
 
-    let outlineTimer = null;
-
     function buildOutline() {
         const nav = document.getElementById("composer-outline");
         if (!nav) {
@@ -296,11 +294,6 @@
             }),
         );
         nav.hidden = false;
-    }
-
-    function outlineLater() {
-        clearTimeout(outlineTimer);
-        outlineTimer = setTimeout(buildOutline, 150);
     }
 
     function jumpTo(item) {
@@ -451,12 +444,12 @@
             status.textContent = dirty ? text.unsaved : "";
         }
         document.body.classList.toggle("composer-dirty", dirty);
+        buildOutline();
     }
 
     function changed() {
         clearTimeout(changeTimer);
         changeTimer = setTimeout(refresh, 250);
-        outlineLater();
     }
 
     function saveButton() {
