@@ -236,3 +236,15 @@ def test_an_entry_moved_to_another_section_is_saved_there_in_its_place(client, e
     assert (moved.section, moved.position) == (papers, 2)
     assert list(news.entries.values_list("position", flat=True)) == [0, 1]
     assert Entry.objects.filter(section__issue=issue).count() == 5
+
+
+def test_an_issue_in_review_shows_its_entries_folded_read_only_with_their_titles(
+    client, editor, reviewer
+):
+    issue = make_issue_in_state(Status.IN_REVIEW, author=editor, sections=[("业界新闻", 2)])
+    client.force_login(reviewer)
+    page = client.get(change_url(issue)).content.decode()
+    assert page.count("is-collapsed") == 2
+    for entry in Entry.objects.filter(section__issue=issue):
+        assert f'<span class="c-title">{entry.title}</span>' in page
+    assert 'name="sections-0-entries-0-title"' not in page  # nothing to type into
