@@ -317,8 +317,10 @@
         if (entry) {
             parts.push(titleOf(entry));
         }
-        const label = control.closest("label")?.querySelector("span")?.textContent || (control.id && form.querySelector(`label[for="${control.id}"]`)?.textContent) || control.name;
-        parts.push(label.replace(/[:：]\s*$/, ""));
+        if (control.name) {
+            const label = control.closest("label")?.querySelector("span")?.textContent || (control.id && form.querySelector(`label[for="${control.id}"]`)?.textContent) || control.name;
+            parts.push(label.replace(/[:：]\s*$/, ""));
+        }
         return parts.join(" › ");
     }
 
@@ -333,7 +335,8 @@
             let target = container.querySelector("input:not([type=hidden]), textarea, select");
             const item = list.closest(`${ENTRY}, ${SECTION}`);
             if (list.classList.contains("nonfield") || !target) {
-                target = item ? item.querySelector(":scope > h3 .c-toggle") : null;
+                // An error about a whole entry or section, or the whole issue (a stale copy).
+                target = item ? item.querySelector(":scope > h3 .c-toggle") : form.querySelector(".errornote");
             }
             for (const message of list.querySelectorAll("li")) {
                 const where = target ? describe(target) : "";
@@ -345,6 +348,9 @@
                     }
                     reveal(target);
                     target.scrollIntoView({ block: "center" });
+                    if (!target.matches("input, textarea, select, button")) {
+                        target.tabIndex = -1;
+                    }
                     target.focus({ preventScroll: true });
                 });
                 links.push(element("li", {}, [link]));
