@@ -302,3 +302,19 @@ def test_keyboard_alone_opens_moves_and_reaches_the_outline(new_context, editor,
     expect(line(page, "sections-3-entries-8").locator(".c-toggle")).to_have_attribute(
         "aria-expanded", "true"
     )
+
+
+def test_opening_an_issue_with_gaps_in_its_positions_does_not_count_as_an_edit(
+    new_context, editor, issue
+):
+    # Imported or edited elsewhere: positions 0, 5, 10, … renumbered by the page on load.
+    for entry in Entry.objects.filter(section__issue=issue).order_by("-position"):
+        Entry.objects.filter(pk=entry.pk).update(position=entry.position * 5)
+    page, _ = open_composer(new_context, editor, issue)
+    page.wait_for_timeout(600)
+    expect(page.locator("#composer-bar .c-bar-status")).to_have_text("")
+    expect(page.locator(".c-entry.is-edited")).to_have_count(0)
+    drafts = page.evaluate(
+        "() => Object.keys(localStorage).filter(key => key.startsWith('digest:composer:'))"
+    )
+    assert drafts == []

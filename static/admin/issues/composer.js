@@ -966,12 +966,15 @@
             }
         });
 
-        // Positions are rewritten by nested-admin at start-up; read the page after that.
-        setTimeout(() => {
-            baseline = snapshot();
-            offerDraft();
-            refresh();
-        }, 0);
+        // nested-admin sets up its formsets (and may renumber positions) when jQuery is
+        // ready; read the page as saved only after that, or it would look edited.
+        jq(() =>
+            setTimeout(() => {
+                baseline = snapshot();
+                offerDraft();
+                refresh();
+            }, 0),
+        );
     }
 
     if (document.readyState === "loading") {
