@@ -275,8 +275,12 @@ def test_composer_has_no_horizontal_scroll_on_a_phone(new_context, editor, issue
     assert has_no_horizontal_scroll(page)
     line(page, "sections-0-entries-0").locator(".c-toggle").click()
     assert has_no_horizontal_scroll(page)
-    page.locator("#composer-outline .c-outline-toggle").click()
+    outline = page.locator("#composer-outline .c-outline-toggle")
+    outline.click()
+    expect(page.locator("#composer-outline-list")).to_be_visible()
     assert has_no_horizontal_scroll(page)
+    outline.click()
+    page.locator("#sections-0-entries-group").evaluate("group => group.scrollIntoView()")
     screenshot(page, "admin-composer-phone", full_page=False)
 
 
