@@ -90,7 +90,10 @@ def test_saved_page_is_short_light_and_previews_only_the_field_being_edited(
     preview = page.locator("[name='sections-1-entries-2-summary'] + .markdownx-preview")
     expect(preview.locator("strong")).to_have_text("量化")
     page.wait_for_load_state("networkidle")
-    assert len(previews) == 1, [r.post_data for r in previews]
+    # Focusing may preview the old text before typing previews the new one; nothing else.
+    before = "这是论文第 3 条的摘要"
+    assert 1 <= len(previews) <= 2, [r.post_data for r in previews]
+    assert all(before in r.post_data or "新方法" in r.post_data for r in previews)
     page.locator("#sections-1-entries-2").evaluate(
         "entry => { entry.scrollIntoView(); scrollBy(0, -90); }"
     )

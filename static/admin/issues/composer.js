@@ -17,6 +17,9 @@
 (function () {
     "use strict";
 
+    // Folded rows are hidden only when this script runs: without it nothing could open them.
+    document.documentElement.classList.add("composer-js");
+
     const ENTRY = ".c-entry";
     const SECTION = ".c-section";
     const ENTRY_FIELDS = ["label", "title", "source", "url", "extra_links", "metadata", "summary"];
