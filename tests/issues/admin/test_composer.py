@@ -248,3 +248,14 @@ def test_an_issue_in_review_shows_its_entries_folded_read_only_with_their_titles
     for entry in Entry.objects.filter(section__issue=issue):
         assert f'<span class="c-title">{entry.title}</span>' in page
     assert 'name="sections-0-entries-0-title"' not in page  # nothing to type into
+
+
+def test_composer_settings_cannot_close_their_script_element(monkeypatch):
+    from issues.admin import composer
+
+    hostile = {"text": {"paste": "</script><script>alert(1)</script> & 中文"}}
+    monkeypatch.setattr(composer, "composer_config", lambda issue: hostile)
+    text = str(composer.config_json(None))
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert "中文" in text  # not escaped to \\u sequences: half the bytes
+    assert json.loads(text) == hostile
