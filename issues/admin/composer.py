@@ -113,6 +113,8 @@ def composer_config(issue):
         "previewUrl": reverse("markdownx_markdownify"),
         "uploadUrl": reverse("markdownx_upload"),
         "text": {
+            "openAll": gettext("全部展开"),
+            "closeAll": gettext("全部收起"),
             "moveUp": gettext("上移"),
             "moveDown": gettext("下移"),
             "moveTop": gettext("移到栏目顶部"),

@@ -75,6 +75,12 @@ def test_saved_page_is_short_light_and_previews_only_the_field_being_edited(
     assert height <= 3 * VIEWPORT["height"], height
     expect(page.locator(".c-entry.is-collapsed")).to_have_count(40)
     assert previews == []
+    # Opening every entry at once previews nothing either.
+    page.get_by_role("button", name="全部展开").click()
+    expect(page.locator(".c-entry.is-collapsed")).to_have_count(0)
+    page.get_by_role("button", name="全部收起").click()
+    expect(page.locator(".c-entry.is-collapsed")).to_have_count(40)
+    assert previews == []
     page.locator("#sections-group").evaluate(
         "group => { group.scrollIntoView(); scrollBy(0, -8); }"
     )

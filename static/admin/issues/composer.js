@@ -250,6 +250,23 @@
         toggle.after(tools);
     }
 
+    function addFoldAll() {
+        const head = form.querySelector(".c-sections-head");
+        if (!head || head.querySelector(".c-fold-all")) {
+            return;
+        }
+        const buttons = element("span", { class: "c-fold-all" });
+        for (const [open, label] of [
+            [true, text.openAll],
+            [false, text.closeAll],
+        ]) {
+            const button = element("button", { type: "button", class: "button", text: label });
+            button.addEventListener("click", () => entriesOf(form).forEach((entry) => setOpen(entry, open)));
+            buttons.append(button);
+        }
+        head.append(buttons);
+    }
+
     // --- Outline -------------------------------------------------------------------
 
     function buildOutline() {
@@ -926,6 +943,7 @@
             addTools(item);
         }
         sections().forEach(updateLine);
+        addFoldAll();
         form.querySelectorAll(".c-entries").forEach(addPasteButton);
         buildBar();
         listErrors();
