@@ -6,7 +6,8 @@
 #
 # The tests always write their screenshots to test-artifacts/screenshots/
 # (git-ignored); DIGEST_SCREENSHOT_DIR makes them copy each one here too:
-# admin-issue.png, review-diff.png, issue-desktop.png, issue-phone.png,
+# admin-issue.png, admin-composer.png, admin-composer-entry.png,
+# admin-composer-phone.png, review-diff.png, issue-desktop.png, issue-phone.png,
 # archive-desktop.png, archive-phone.png. Review them, then commit.
 set -eu
 cd "$(dirname "$0")/../.."

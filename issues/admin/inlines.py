@@ -1,15 +1,44 @@
 """Sections and their entries, edited on the issue page as nested inlines."""
 
+from contextlib import contextmanager
+
 import nested_admin
 from django import forms
-from django.db import models
+from django.contrib.admin.utils import flatten
+from django.db import models, transaction
+from django.db.models import F
+from markdownx.models import MarkdownxField
 
 from issues import workflow
+from issues.admin.composer import LazyMarkdownWidget
 from issues.admin.formsets import PositionedFormSet
 from issues.models import Entry, Issue, Publication, Section
 
-# Stored rows are moved this far aside while a formset rewrites positions.
+# Stored rows are moved this far aside while the formsets rewrite positions.
 POSITION_OFFSET = 1_000_000
+
+
+@contextmanager
+def positions_set_aside(issue):
+    """Lets the issue page's formsets give rows each other's positions.
+
+    Rows trade places within a section and entries move between sections, so
+    a row may claim a position another row still holds in the database until
+    a later formset saves it. Every stored section and entry of ``issue`` is
+    moved out of the way first; rows no form rewrote move back afterwards.
+    """
+    if issue is None or issue.pk is None:
+        yield
+        return
+    rows = [Section.objects.filter(issue=issue), Entry.objects.filter(section__issue=issue)]
+    with transaction.atomic():
+        for queryset in rows:
+            queryset.update(position=F("position") + POSITION_OFFSET)
+        yield
+        for queryset in rows:
+            queryset.filter(position__gte=POSITION_OFFSET).update(
+                position=F("position") - POSITION_OFFSET
+            )
 
 
 def _issue_editable(request, obj):
@@ -39,17 +68,47 @@ class WorkflowGuardedInline:
         return super().has_delete_permission(request, obj) and _issue_editable(request, obj)
 
 
-class CompactTextareas:
-    """Inlines set ``textarea_rows`` to shorten their text boxes: a page may hold forty."""
+class ComposerInline:
+    """An inline of the composer: light widgets, no per-row help, positions by order.
+
+    A page may hold forty entries: text boxes are short (``textarea_rows``;
+    the Markdown ones grow as you type), help texts are shown once per group
+    by the template instead of on every row, Markdown fields preview lazily,
+    and the position is a hidden field that follows the rows' order on the
+    page (drag and drop or the move buttons), so no number box can promise a
+    move that does not happen.
+    """
 
     textarea_rows = {}
+    unlabelled_ids = False
+    formfield_overrides = {
+        MarkdownxField: {"widget": LazyMarkdownWidget},
+        # A link typed without a scheme is assumed to be https, as Django 6 will.
+        # A plain input: the admin's "currently: … change: …" link doubles every URL.
+        models.URLField: {"assume_scheme": "https", "widget": forms.URLInput},
+    }
 
     def get_formset(self, request, obj=None, **kwargs):
+        kwargs.setdefault("widgets", {})["position"] = forms.HiddenInput
         formset = super().get_formset(request, obj, **kwargs)
-        for name, rows in self.textarea_rows.items():
-            if name in formset.form.base_fields:
-                formset.form.base_fields[name].widget.attrs.update({"rows": rows})
+        for name, field in formset.form.base_fields.items():
+            field.help_text = ""
+            # The composer's stylesheet sizes the boxes; the admin's classes are bytes x 40.
+            field.widget.attrs.pop("cols", None)
+            if field.widget.attrs.get("class") in {"vTextField", "vLargeTextField", "vURLField"}:
+                del field.widget.attrs["class"]
+            if self.unlabelled_ids and not field.widget.is_hidden:
+                # The template wraps each box in its label, so it needs no id ("False" drops it).
+                field.widget.attrs["id"] = False
+            if name in self.textarea_rows:
+                field.widget.attrs.update({"rows": self.textarea_rows[name]})
         return formset
+
+    @classmethod
+    def field_help(cls):
+        """(label, help text) of this inline's fields, shown once above its rows."""
+        fields = (cls.model._meta.get_field(name) for name in flatten(cls.fields))
+        return [(field.verbose_name, field.help_text) for field in fields if field.help_text]
 
 
 class PositionedInlineForm(forms.ModelForm):
@@ -58,7 +117,7 @@ class PositionedInlineForm(forms.ModelForm):
     Two rows trading places collide with each other's *stored* position
     until both are saved, so the per-row database check skips ``position``;
     the formset still refuses two rows claiming the same position, and
-    ``save_formset`` moves the stored rows aside before writing.
+    ``positions_set_aside`` moves the stored rows aside before writing.
     """
 
     def _get_validation_exclusions(self):
@@ -79,43 +138,29 @@ class DefaultSectionForm(PositionedInlineForm):
         return super().has_changed() or offered
 
 
-class EntryInline(WorkflowGuardedInline, CompactTextareas, nested_admin.NestedStackedInline):
+class EntryInline(WorkflowGuardedInline, ComposerInline, nested_admin.NestedStackedInline):
     model = Entry
     form = PositionedInlineForm
     formset = PositionedFormSet
     extra = 0
     sortable_field_name = "position"
-    fields = [
-        ("label", "title"),
-        ("source", "url"),
-        "extra_links",
-        "metadata",
-        "summary",
-        "position",
-    ]
-    # A link typed without a scheme is assumed to be https, as Django 6 will.
-    # A plain input: the admin's "currently: … change: …" link doubles every
-    # entry's URL on a page that may hold forty of them.
-    formfield_overrides = {
-        models.URLField: {"assume_scheme": "https", "widget": forms.URLInput(attrs={"size": 60})}
-    }
-    # Forty entries have to fit on one page: short boxes (the Markdown ones grow as you type).
-    textarea_rows = {"extra_links": 1, "metadata": 2, "summary": 4}
-
-    class Media:
-        css = {"all": ["admin/issues/issue_form.css"]}
+    template = "admin/issues/issue/composer/entries.html"
+    fields = ["label", "title", "source", "url", "extra_links", "metadata", "summary", "position"]
+    textarea_rows = {"extra_links": 1, "metadata": 2, "summary": 3}
+    unlabelled_ids = True
 
 
-class SectionInline(WorkflowGuardedInline, CompactTextareas, nested_admin.NestedStackedInline):
+class SectionInline(WorkflowGuardedInline, ComposerInline, nested_admin.NestedStackedInline):
     model = Section
     form = DefaultSectionForm
     formset = PositionedFormSet
     extra = 0
     sortable_field_name = "position"
-    fields = [("title", "position"), "note"]
+    template = "admin/issues/issue/composer/sections.html"
+    fields = ["title", "note", "position"]
     inlines = [EntryInline]
     # Section notes are a line or two ("> 注：…").
-    textarea_rows = {"note": 2}
+    textarea_rows = {"note": 1}
 
     def get_extra(self, request, obj=None, **kwargs):
         if obj is None:

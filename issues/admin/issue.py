@@ -4,18 +4,21 @@ import datetime
 
 import nested_admin
 from django.contrib import admin, messages
-from django.db.models import Count, F
-from django.urls import reverse
+from django.db.models import Count
+from django.http import HttpResponseRedirect
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from markdownx.models import MarkdownxField
 
 from issues import workflow
+from issues.admin import composer
 from issues.admin.display import status_badge
 from issues.admin.filters import AwaitingMyReviewFilter, MyDraftsFilter, NeedsAttentionFilter
 from issues.admin.forms import IssueAdminForm
-from issues.admin.inlines import POSITION_OFFSET, SectionInline
+from issues.admin.inlines import EntryInline, SectionInline, positions_set_aside
 from issues.admin.views import IssueViewsMixin
-from issues.models import Entry, Issue, Publication, Section, Status
+from issues.models import Issue, Publication, Status
 
 # Issues come out every two weeks: a new issue is proposed for two weeks
 # after the latest one.
@@ -31,6 +34,13 @@ class IssueAdmin(IssueViewsMixin, nested_admin.NestedModelAdmin):
     date_hierarchy = "publication_date"
     readonly_fields = ["status_display"]
     inlines = [SectionInline]
+    formfield_overrides = {
+        MarkdownxField: {"widget": composer.LazyMarkdownWidget(attrs={"rows": 4})}
+    }
+
+    class Media:
+        css = {"all": ["admin/issues/composer.css"]}
+        js = ["admin/issues/composer.js"]
 
     def view_on_site(self, obj):
         # An issue readers cannot see yet would 404 on the site: show its preview.
@@ -88,6 +98,34 @@ class IssueAdmin(IssueViewsMixin, nested_admin.NestedModelAdmin):
             return False
         return super().has_delete_permission(request, obj)
 
+    # The composer ------------------------------------------------------------
+
+    def get_urls(self):
+        entries = self.admin_site.admin_view(
+            lambda request: composer.parse_entries_view(self, request)
+        )
+        return [
+            path("composer/entries/", entries, name="issues_issue_composer_entries"),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        context.update(
+            composer_config=composer.config_json(obj),
+            composer_marks=composer.entry_marks(obj) if obj is not None else {},
+            entry_field_help=EntryInline.field_help(),
+            show_save_and_add_another=False,
+        )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def response_change(self, request, obj):
+        """A workflow button pressed with unsaved edits: they were saved, now do what it says."""
+        response = super().response_change(request, obj)
+        action = request.POST.get("_then_action")
+        if not action:
+            return response
+        return HttpResponseRedirect(self._perform(request, obj, action))
+
     # Saving ------------------------------------------------------------------
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -109,25 +147,9 @@ class IssueAdmin(IssueViewsMixin, nested_admin.NestedModelAdmin):
         obj.updated_by = request.user
         super().save_model(request, obj, form, change)
 
-    def save_formset(self, request, form, formset, change):
-        # The admin runs the whole save in one transaction already.
-        if formset.model not in (Section, Entry) or formset.instance.pk is None:
-            return super().save_formset(request, form, formset, change)
-        if not formset.has_changed():
-            return super().save_formset(request, form, formset, change)
-        # Move the stored rows out of the way so reordered rows can take each
-        # other's positions without tripping the unique constraint; rows the
-        # form did not change are moved back afterwards.
-        parent_field = "issue" if formset.model is Section else "section"
-        siblings = formset.model.objects.filter(**{parent_field: formset.instance})
-        siblings.update(position=F("position") + POSITION_OFFSET)
-        super().save_formset(request, form, formset, change)
-        siblings.filter(position__gte=POSITION_OFFSET).update(
-            position=F("position") - POSITION_OFFSET
-        )
-
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+        with positions_set_aside(form.instance if change else None):
+            super().save_related(request, form, formsets, change)
         issue = form.instance
         was_published = issue.status == Status.PUBLISHED
         workflow.record_save(issue, request.user)

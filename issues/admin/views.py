@@ -106,18 +106,22 @@ class IssueViewsMixin:
         issue = self._get_issue(request, object_id)
         if action not in workflow.ACTIONS:
             raise Http404
+        return HttpResponseRedirect(self._perform(request, issue, action))
+
+    def _perform(self, request, issue, action):
+        """Run a workflow action with the POSTed input, report it, say where to go next."""
         try:
             workflow.perform(action, issue, request.user, request.POST)
         except ValidationError as error:
             self._report(request, error)
             if getattr(error, "code", None) == "stale_review":
                 # Show the reviewer what changed since they looked.
-                return HttpResponseRedirect(self._review_url(issue))
+                return self._review_url(issue)
         except (PermissionDenied, TransitionError) as error:
             self._report(request, error)
         else:
             messages.success(request, workflow.ACTIONS[action].success_message)
-        return HttpResponseRedirect(self._change_url(issue))
+        return self._change_url(issue)
 
     def _review_url(self, issue):
         return reverse("admin:issues_issue_review", args=[issue.pk])

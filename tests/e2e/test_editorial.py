@@ -53,15 +53,15 @@ def add_entry(page, section, *, title, url, source="", summary=""):
 
 
 def drag_above(page, source, target):
-    """Drag ``source`` by its handle and drop it on top of ``target``, as a mouse would."""
+    """Drag the grip ``source`` and drop it on top of the grip ``target``, as a mouse would."""
     source.scroll_into_view_if_needed()
     box = source.bounding_box()
-    x, y = box["x"] + 40, box["y"] + box["height"] / 2
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x, y - 10, steps=3)  # past jQuery UI's drag threshold
     goal = target.bounding_box()
-    page.mouse.move(goal["x"] + 40, goal["y"] + 2, steps=25)
+    page.mouse.move(goal["x"] + goal["width"] / 2, goal["y"] + 2, steps=25)
     page.mouse.up()
 
 
@@ -132,8 +132,8 @@ def test_issue_travels_from_draft_through_review_and_changes_to_readers(new_cont
     # Drag the second news entry above the first by its handle; positions follow.
     drag_above(
         editing,
-        editing.locator("#sections-0-entries-1 > h3.djn-drag-handler"),
-        editing.locator("#sections-0-entries-0 > h3.djn-drag-handler"),
+        editing.locator("#sections-0-entries-1 > h3.djn-drag-handler .c-grip"),
+        editing.locator("#sections-0-entries-0 > h3.djn-drag-handler .c-grip"),
     )
     assert entry_order("sections-0", editing) == [ENTRY_B, ENTRY_A]
     save_and_continue(editing)
@@ -176,6 +176,8 @@ def test_issue_travels_from_draft_through_review_and_changes_to_readers(new_cont
     expect(editing.locator("#workflow-timeline .comment")).to_have_text("论文条目请补充代码链接。")
     title_field = editing.locator(f"input[name$='-entries-0-title'][value='{PAPER}']")
     prefix = title_field.get_attribute("name").removesuffix("-title")
+    # Saved entries are folded to one line: open this one to edit it.
+    editing.locator(f"#{prefix} > h3 .c-toggle").click()
     editing.locator(f"[name='{prefix}-metadata']").fill(
         "代码：https://github.com/example/quickquant"
     )
