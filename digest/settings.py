@@ -198,7 +198,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Media: images uploaded from the Markdown editor. Local disk (MEDIA_ROOT) by
 # default, served by digest.urls; an S3-compatible bucket when DJANGO_S3_BUCKET
 # is set. Several replicas need the bucket, or one volume they all mount.
-MEDIA_URL = "media/"
+# DJANGO_MEDIA_URL (e.g. https://media.digest.example.com/media/) puts them on an
+# origin of their own, so nothing uploaded ever shares the admin's origin.
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "") or "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
 if S3_BUCKET:
