@@ -7,6 +7,7 @@ cookies and an enforced Content-Security-Policy. Every variable is listed in
 the README's "Deploying" section.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -91,6 +92,7 @@ INSTALLED_APPS = [
     "csp",
     "markdownx",
     "nested_admin",
+    "axes",
     "issues",
 ]
 
@@ -109,6 +111,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "digest.urls"
@@ -173,6 +177,31 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# Brute-force protection on the login (django-axes). Failed logins are counted
+# in the database (table axes_accessattempt, shared by every replica) per user
+# name and, separately, per client address; either reaching the limit locks
+# that name or address out until the cool-off has passed or someone runs
+# `manage.py axes_reset` (or axes_reset_username / axes_reset_ip). A
+# successful login does not clear the count, so someone with an account of
+# their own cannot reset it between guesses at another one.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "digest.lockout.client_ip"
+AXES_VERBOSE = False
+# Behind a proxy every request comes from the proxy's address; name the header
+# in which it appends the client's (X-Forwarded-For), or per-address lockout
+# would lock everybody out at once. Only the last address is used: the one the
+# proxy itself wrote, which a client cannot forge.
+CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip()
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
