@@ -32,7 +32,11 @@ run: demo
 	@echo "    editor2  / digest-demo   (a second editor)"
 	@echo "    reviewer / digest-demo   (审稿: reviews, approves, schedules)"
 	@echo "    admin    / digest-demo   (superuser)"
+	@echo "  notification e-mails are printed here by the background worker"
 	@echo ""
+	@# The notification worker runs beside the dev server and stops with it.
+	@$(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install

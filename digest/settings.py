@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "markdownx",
     "nested_admin",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "issues",
 ]
 
@@ -282,6 +284,12 @@ EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
+
+# Background tasks (django-tasks): e-mail notifications are queued in the
+# database and sent by `manage.py db_worker` (the compose `worker` service;
+# `make run` starts one beside runserver), so a mail server that is down never
+# fails a request. Failed attempts are listed in the admin under task results.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 # Public base URL for absolute links in feeds and e-mails when there is no request.
 SITE_URL = os.environ.get("DIGEST_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
