@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve install migrate demo style lint bench roundtrip clean
+.PHONY: run test serve install migrate demo style lint bench roundtrip stress clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ lint: install
 
 roundtrip: migrate
 	$(BIN)/python manage.py import_markdown --check $(CORPUS)
+
+# Load and faults: gunicorn under wrk with a PostgreSQL outage (.ci/stress; needs
+# root for pg_createcluster, wrk and Redis on 127.0.0.1:6379). About 3 minutes.
+stress: install
+	.ci/stress
 
 bench: install
 	$(BIN)/python bench/run.py $(CORPUS)
