@@ -148,3 +148,15 @@ def test_mail_is_written_in_the_site_language_whatever_the_reviewer_reads(
     with translation.override("en"), committed():
         workflow.request_changes(issue, reviewer, "请补充来源")
     assert mailoutbox[0].subject.startswith("[需修改]")
+
+
+def test_nothing_is_queued_while_mail_is_switched_off(
+    editor, reviewer, settings, django_capture_on_commit_callbacks
+):
+    from django_tasks_db.models import DBTaskResult
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+    issue = make_issue_in_state(Status.DRAFT, author=editor)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.submit_for_review(issue, editor)
+    assert not DBTaskResult.objects.exists()
