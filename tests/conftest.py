@@ -52,11 +52,17 @@ def fast_password_hasher(settings):
 
 
 @pytest.fixture
-def run_task_worker(db):
+def run_task_worker(db, monkeypatch):
     """Run the background task worker in this process until the queue holds
     nothing that is due (what ``manage.py db_worker`` does, minus its signal
     handlers). Returns the number of tasks it ran."""
+    from django_tasks_db.management.commands import db_worker
     from django_tasks_db.management.commands.db_worker import Worker
+
+    # Between tasks the worker closes connections that are not in autocommit
+    # mode, as Django does between requests; inside a test's transaction that
+    # would be the test's own connection (the test client skips it likewise).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
 
     def run():
         worker = Worker(
