@@ -15,6 +15,7 @@ import re
 import sys
 import threading
 import time
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -31,7 +32,7 @@ def probe(port, out_path, seconds):
     def one():
         started = time.time()
         try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
             connection.request("GET", "/readyz", headers={"Host": "localhost"})
             status = connection.getresponse().status
             connection.close()
@@ -132,7 +133,10 @@ def judge(tmp):
     probes = sorted((float(end), int(status)) for _start, end, status in probes)
     stopped, back = phases["outage"]
     before = [s for t, s in probes if t < stopped]
-    check(before and all(s == 200 for s in before), f"200 before the outage ({len(before)} probes)")
+    check(
+        before and all(s == 200 for s in before),
+        f"200 before the outage ({len(before)} probes: {sorted(Counter(before).items())})",
+    )
     first_503 = next((t for t, s in probes if t >= stopped and s == 503), None)
     check(
         first_503 is not None and first_503 - stopped <= 1.0,
@@ -141,7 +145,8 @@ def judge(tmp):
     )
     down = [s for t, s in probes if stopped + 1.0 <= t <= phases["restarting"]]
     check(
-        down and all(s == 503 for s in down), f"503 until it is started again ({len(down)} probes)"
+        down and all(s == 503 for s in down),
+        f"503 until it is started again ({len(down)} probes: {sorted(Counter(down).items())})",
     )
     after_back = [(t, s) for t, s in probes if t > back]
     first_200 = next((t for t, s in after_back if s == 200), None)
