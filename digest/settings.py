@@ -300,7 +300,7 @@ DIGEST_FOUR_EYES = env_bool("DIGEST_FOUR_EYES", default=True)
 
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "issues.rendering.render_markdown"
 MARKDOWNX_UPLOAD_MAX_SIZE = env_int("DJANGO_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
+# What an upload may be is decided from its bytes (issues.uploads), not its declared type.
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_SERVER_CALL_LATENCY = 300
 
