@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test serve install migrate demo style lint bench roundtrip clean
+.PHONY: run test serve install migrate demo style lint bench roundtrip stress clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,11 @@ run: demo
 	@echo "    editor2  / digest-demo   (a second editor)"
 	@echo "    reviewer / digest-demo   (审稿: reviews, approves, schedules)"
 	@echo "    admin    / digest-demo   (superuser)"
+	@echo "  notification e-mails are printed here by the background worker"
 	@echo ""
+	@# The notification worker runs beside the dev server and stops with it.
+	@$(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install
@@ -60,6 +64,11 @@ lint: install
 
 roundtrip: migrate
 	$(BIN)/python manage.py import_markdown --check $(CORPUS)
+
+# Load and faults: gunicorn under wrk with a PostgreSQL outage (.ci/stress; needs
+# root for pg_createcluster, wrk and Redis on 127.0.0.1:6379). About 3 minutes.
+stress: install
+	.ci/stress
 
 bench: install
 	$(BIN)/python bench/run.py $(CORPUS)

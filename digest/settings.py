@@ -7,6 +7,7 @@ cookies and an enforced Content-Security-Policy. Every variable is listed in
 the README's "Deploying" section.
 """
 
+import datetime
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -104,6 +105,9 @@ INSTALLED_APPS = [
     "csp",
     "markdownx",
     "nested_admin",
+    "axes",
+    "django_tasks",
+    "django_tasks_db",
     "issues",
     "curation",
 ]
@@ -123,6 +127,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "digest.urls"
@@ -188,6 +194,31 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
+# Brute-force protection on the login (django-axes). Failed logins are counted
+# in the database (table axes_accessattempt, shared by every replica) per user
+# name and, separately, per client address; either reaching the limit locks
+# that name or address out until the cool-off has passed or someone runs
+# `manage.py axes_reset` (or axes_reset_username / axes_reset_ip). A
+# successful login does not clear the count, so someone with an account of
+# their own cannot reset it between guesses at another one.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("DJANGO_LOGIN_LOCKOUT_MINUTES", 30))
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_CLIENT_IP_CALLABLE = "digest.lockout.client_ip"
+AXES_VERBOSE = False
+# Behind a proxy every request comes from the proxy's address; name the header
+# in which it appends the client's (X-Forwarded-For), or per-address lockout
+# would lock everybody out at once. Only the last address is used: the one the
+# proxy itself wrote, which a client cannot forge.
+CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip()
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -212,7 +243,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Media: images uploaded from the Markdown editor. Local disk (MEDIA_ROOT) by
 # default, served by digest.urls; an S3-compatible bucket when DJANGO_S3_BUCKET
 # is set. Several replicas need the bucket, or one volume they all mount.
-MEDIA_URL = "media/"
+# DJANGO_MEDIA_URL (e.g. https://media.digest.example.com/media/) puts them on an
+# origin of their own, so nothing uploaded ever shares the admin's origin.
+MEDIA_URL = os.environ.get("DJANGO_MEDIA_URL", "") or "media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
 if S3_BUCKET:
@@ -266,6 +299,12 @@ EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
 EMAIL_TIMEOUT = 10
 
+# Background tasks (django-tasks): e-mail notifications are queued in the
+# database and sent by `manage.py db_worker` (the compose `worker` service;
+# `make run` starts one beside runserver), so a mail server that is down never
+# fails a request. Failed attempts are listed in the admin under task results.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 # Public base URL for absolute links in feeds and e-mails when there is no request.
 SITE_URL = os.environ.get("DIGEST_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
@@ -275,7 +314,7 @@ DIGEST_FOUR_EYES = env_bool("DIGEST_FOUR_EYES", default=True)
 
 MARKDOWNX_MARKDOWNIFY_FUNCTION = "issues.rendering.render_markdown"
 MARKDOWNX_UPLOAD_MAX_SIZE = env_int("DJANGO_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
-MARKDOWNX_UPLOAD_CONTENT_TYPES = ["image/jpeg", "image/png", "image/gif", "image/webp"]
+# What an upload may be is decided from its bytes (issues.uploads), not its declared type.
 MARKDOWNX_MEDIA_PATH = "markdownx/"
 MARKDOWNX_SERVER_CALL_LATENCY = 300
 

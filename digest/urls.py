@@ -1,14 +1,14 @@
 import re
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import permission_required
 from django.urls import include, path, re_path
-from django.views.static import serve
 from markdownx.views import MarkdownifyView
 
 from digest import health
-from issues.uploads import ImageUploadView
+from issues.uploads import ImageUploadView, serve_media
 
 # The editor's live preview and image upload are for the people who edit
 # issues, not for the open internet.
@@ -35,15 +35,14 @@ urlpatterns = [
 ]
 
 if settings.SERVE_MEDIA:
-    # Uploaded images on local disk. django.views.static.serve refuses paths
-    # outside MEDIA_ROOT and answers conditional requests; a proxy in front
-    # serving MEDIA_ROOT itself is faster (then DJANGO_SERVE_MEDIA=0), and with
+    # Uploaded images on local disk, served as images only (issues.uploads).
+    # A proxy in front serving MEDIA_ROOT itself is faster (then
+    # DJANGO_SERVE_MEDIA=0) and must send the same headers; with
     # DJANGO_S3_BUCKET set the bucket serves them (the README's "Deploying" section).
     urlpatterns.append(
         re_path(
-            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.+)$",
-            serve,
-            {"document_root": settings.MEDIA_ROOT},
+            rf"^{re.escape(urlsplit(settings.MEDIA_URL).path.lstrip('/'))}(?P<path>.+)$",
+            serve_media,
             name="media",
         )
     )

@@ -1,32 +1,95 @@
 """E-mails the workflow sends, always after its transaction has committed.
 
-Each function takes the id of the ``IssueEvent`` that caused it, so it reads
-what was committed. Reviewers (whoever holds ``issues.review_issue``, with an
-address) hear about submissions; the editor who submitted hears about
+Each public function takes the id of the ``IssueEvent`` that caused it, so it
+reads what was committed. Reviewers (whoever holds ``issues.review_issue``,
+with an address) hear about submissions; the editor who submitted hears about
 requested changes, approval and publication. Nobody is told about their own
 action. Links are absolute, built on ``settings.SITE_URL``.
+
+Nothing here sends mail in the request. Each function writes its messages
+(one per recipient, in the site's language) and queues one ``send_message``
+task per message in the database (django-tasks); the worker
+(``manage.py db_worker``) sends them. A message the mail server refuses or
+cannot take is tried again later, a bounded number of times (``RETRY_DELAYS``),
+each failed attempt recorded with its traceback in the admin's task results
+and logged. So an unreachable mail server never fails a transition or the
+scheduler, and a message is not lost while it is down.
 """
 
+import datetime
 import functools
+import logging
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mass_mail
+from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
 
 from issues.models import IssueEvent
 
+logger = logging.getLogger(__name__)
 
-def in_site_language(notify):
-    """Mail goes out in the site's language, not in that of whoever's request
-    happened to trigger it."""
+# Seconds to wait before each retry of a message that failed: about nine
+# hours in all, then it is given up (and stays in the admin as failed).
+RETRY_DELAYS = (60, 300, 1800, 7200, 21600)
+MAIL_OFF = "django.core.mail.backends.dummy.EmailBackend"
+
+
+@task()
+def send_message(subject, body, recipient, attempt=1):
+    """Send one message; on failure queue the next attempt, then fail this one."""
+    try:
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [recipient], fail_silently=False)
+    except Exception as error:
+        if attempt > len(RETRY_DELAYS):
+            logger.error(
+                "notification %r to %s failed %d times, giving up: %r",
+                subject,
+                recipient,
+                attempt,
+                error,
+            )
+        else:
+            delay = RETRY_DELAYS[attempt - 1]
+            send_message.using(
+                run_after=timezone.now() + datetime.timedelta(seconds=delay)
+            ).enqueue(subject, body, recipient, attempt + 1)
+            logger.warning(
+                "notification %r to %s failed (attempt %d), retrying in %d s: %r",
+                subject,
+                recipient,
+                attempt,
+                delay,
+                error,
+            )
+        raise
+
+
+def queued(notify):
+    """Write the messages in the site's language, not in that of whoever's
+    request happened to trigger them, and queue them. Never raises: a
+    notification that cannot be queued is logged, the transition stands."""
 
     @functools.wraps(notify)
     def wrapper(event_id):
-        with translation.override(settings.LANGUAGE_CODE):
-            return notify(event_id)
+        if settings.EMAIL_BACKEND == MAIL_OFF:
+            return 0  # mail is switched off (load_demo): queue nothing to send later
+        try:
+            with translation.override(settings.LANGUAGE_CODE):
+                subject, body, recipients = notify(event_id)
+            # One message per recipient: nobody sees the others' addresses,
+            # and a retry never repeats a message someone already has.
+            for recipient in recipients:
+                send_message.enqueue(subject, body, recipient)
+            return len(recipients)
+        except Exception:
+            logger.exception(
+                "could not queue the %s notification of event %s", notify.__name__, event_id
+            )
+            return 0
 
     return wrapper
 
@@ -50,7 +113,10 @@ def _actor_name(event):
 def reviewer_addresses(exclude=None):
     users = (
         get_user_model()
-        .objects.with_perm("issues.review_issue")
+        # Permissions come from the model backend (axes, beside it, only guards the login).
+        .objects.with_perm(
+            "issues.review_issue", backend="django.contrib.auth.backends.ModelBackend"
+        )
         .filter(is_active=True)
         .exclude(email="")
     )
@@ -68,21 +134,13 @@ def _submitter_addresses(event):
     return [submitter.email]
 
 
-def _send(subject, body, recipients):
-    if not recipients:
-        return 0
-    # One message per recipient: nobody sees the others' addresses.
-    messages = [(subject, body, settings.DEFAULT_FROM_EMAIL, [to]) for to in recipients]
-    return send_mass_mail(messages, fail_silently=False)
-
-
 def _load(event_id):
     return IssueEvent.objects.select_related("issue", "issue__submitted_by", "actor").get(
         pk=event_id
     )
 
 
-@in_site_language
+@queued
 def issue_submitted(event_id):
     event = _load(event_id)
     issue = event.issue
@@ -92,10 +150,10 @@ def issue_submitted(event_id):
         "%(actor)s 提交了 %(issue)s，等待审核。\n\n审核页面（含与上次发布的差异）：%(review)s\n"
         "编辑页面：%(change)s\n"
     ) % {"actor": _actor_name(event), "issue": issue, "review": review, "change": change}
-    return _send(subject, body, reviewer_addresses(exclude=event.actor))
+    return subject, body, reviewer_addresses(exclude=event.actor)
 
 
-@in_site_language
+@queued
 def changes_requested(event_id):
     event = _load(event_id)
     issue = event.issue
@@ -107,10 +165,10 @@ def changes_requested(event_id):
         "comment": event.comment,
         "change": change,
     }
-    return _send(subject, body, _submitter_addresses(event))
+    return subject, body, _submitter_addresses(event)
 
 
-@in_site_language
+@queued
 def issue_approved(event_id):
     event = _load(event_id)
     issue = event.issue
@@ -134,10 +192,10 @@ def issue_approved(event_id):
             "public": _absolute(issue.get_absolute_url()),
             "change": change,
         }
-    return _send(subject, body, _submitter_addresses(event))
+    return subject, body, _submitter_addresses(event)
 
 
-@in_site_language
+@queued
 def issue_published(event_id):
     event = _load(event_id)
     issue = event.issue
@@ -146,10 +204,10 @@ def issue_published(event_id):
         "issue": issue,
         "public": _absolute(issue.get_absolute_url()),
     }
-    return _send(subject, body, _submitter_addresses(event))
+    return subject, body, _submitter_addresses(event)
 
 
-@in_site_language
+@queued
 def issue_unpublished(event_id):
     event = _load(event_id)
     issue = event.issue
@@ -165,4 +223,4 @@ def issue_unpublished(event_id):
         "change": change,
     }
     recipients = set(_submitter_addresses(event)) | set(reviewer_addresses(exclude=event.actor))
-    return _send(subject, body, sorted(recipients))
+    return subject, body, sorted(recipients)

@@ -43,3 +43,33 @@ def outsider(db):
 def fast_password_hasher(settings):
     """Creating users is most of a test's cost with the default PBKDF2 hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def run_task_worker(db, monkeypatch):
+    """Run the background task worker in this process until the queue holds
+    nothing that is due (what ``manage.py db_worker`` does, minus its signal
+    handlers). Returns the number of tasks it ran."""
+    from django_tasks_db.management.commands import db_worker
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    # Between tasks the worker closes connections that are not in autocommit
+    # mode, as Django does between requests; inside a test's transaction that
+    # would be the test's own connection (the test client skips it likewise).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+    def run():
+        worker = Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        )
+        worker.run()
+        return worker._run_tasks
+
+    return run

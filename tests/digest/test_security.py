@@ -50,7 +50,8 @@ def test_development_reports_policy_violations_without_enforcing_them(settings):
 def test_media_route_refuses_paths_outside_media_root(client, db):
     response = client.get(reverse("media", args=["../digest/settings.py"]))
 
-    assert response.status_code == HTTPStatus.BAD_REQUEST  # SuspiciousFileOperation
+    # 404: not an image type; 400 (SuspiciousFileOperation) would do as well
+    assert response.status_code in {HTTPStatus.BAD_REQUEST, HTTPStatus.NOT_FOUND}
     assert b"SECRET_KEY" not in response.content
 
 
