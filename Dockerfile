@@ -5,6 +5,8 @@
 # Stage 1 installs the dependencies named in pyproject.toml into a venv and
 # collects the static files; stage 2 is the slim runtime, as a non-root user.
 
+# Any Debian-based image with Python 3.11 as `python` on PATH will do; CI,
+# which reaches no registry, builds one from Debian's own packages.
 ARG PYTHON_IMAGE=python:3.11-slim
 
 FROM ${PYTHON_IMAGE} AS build
@@ -17,8 +19,16 @@ WORKDIR /src
 
 # Dependencies first, from pyproject.toml alone, so this layer is rebuilt only
 # when they change. Non-editable, without the dev extras.
+# pip's own settings (index, CA bundle) can be handed in as build secrets, for
+# a build behind a proxy or a private index; they exist only during this step
+# and never reach a layer:
+#   --secret id=pip.conf,src=pip.conf [--secret id=pip-ca,src=ca-bundle.pem]
+# with `cert = /run/secrets/pip-ca` in that pip.conf.
 COPY pyproject.toml ./
-RUN pip install .
+RUN --mount=type=secret,id=pip.conf,target=/etc/pip.conf \
+    --mount=type=secret,id=pip-ca,target=/run/secrets/pip-ca \
+    pip install . \
+    && rm -rf build *.egg-info
 
 COPY . .
 # Hashed, gzip- and brotli-compressed static files, built once into the image.
