@@ -9,6 +9,7 @@ from django.db import models, transaction
 from django.db.models import F
 from markdownx.models import MarkdownxField
 
+from curation.forms import link_check_attrs
 from issues import workflow
 from issues.admin.composer import LazyMarkdownWidget
 from issues.admin.formsets import PositionedFormSet
@@ -53,6 +54,17 @@ def _issue_editable(request, obj):
         issue = obj if isinstance(obj, Issue) else Issue.objects.get(pk=issue_id)
         cache[issue_id] = workflow.can_edit(request.user, issue)
     return cache[issue_id]
+
+
+def _has_entries_kept_as_written(request, section):
+    """Whether the issue of ``section`` holds entries an import kept as written (asked once)."""
+    if section is None or section.pk is None:
+        return False
+    cache = request.__dict__.setdefault("_digest_attention", {})
+    if section.issue_id not in cache:
+        entries = Entry.objects.filter(section__issue_id=section.issue_id)
+        cache[section.issue_id] = entries.needing_attention().exists()
+    return cache[section.issue_id]
 
 
 class WorkflowGuardedInline:
@@ -148,6 +160,19 @@ class EntryInline(WorkflowGuardedInline, ComposerInline, nested_admin.NestedStac
     fields = ["label", "title", "source", "url", "extra_links", "metadata", "summary", "position"]
     textarea_rows = {"extra_links": 1, "metadata": 2, "summary": 3}
     unlabelled_ids = True
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if _has_entries_kept_as_written(request, obj):
+            # Legacy entries kept as written: the editor clears the reason once repaired.
+            return ["attention", *fields]
+        return fields
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        # Duplicate warnings and suggestions for a pasted link (static/curation/linkcheck.js).
+        formset.form.base_fields["url"].widget.attrs.update(link_check_attrs("entry"))
+        return formset
 
 
 class SectionInline(WorkflowGuardedInline, ComposerInline, nested_admin.NestedStackedInline):

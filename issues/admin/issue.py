@@ -39,8 +39,8 @@ class IssueAdmin(IssueViewsMixin, nested_admin.NestedModelAdmin):
     }
 
     class Media:
-        css = {"all": ["admin/issues/composer.css"]}
-        js = ["admin/issues/composer.js"]
+        css = {"all": ["admin/issues/composer.css", "curation/curation.css"]}
+        js = ["admin/issues/composer.js", "curation/linkcheck.js", "curation/inbox_picker.js"]
 
     def view_on_site(self, obj):
         # An issue readers cannot see yet would 404 on the site: show its preview.

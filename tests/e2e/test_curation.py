@@ -168,49 +168,6 @@ def test_editor_collects_links_pulls_two_into_an_issue_and_copies_it_for_wechat(
     assert violations == []
 
 
-def wire_into_issue_page(page, section_pk):
-    """Do in the browser what the issue page's templates will do once they wire the tools in.
-
-    URL inputs of entries get the link-check attributes, the section gets a
-    "从收集箱加入" button, and both scripts are loaded from our static files.
-    """
-    page.evaluate(
-        """({sectionPk, duplicates, prefill, inbox, pull, scripts, css}) => {
-          for (const input of document.querySelectorAll("input[name$='-url']")) {
-            input.dataset.curationDuplicatesUrl = duplicates;
-            input.dataset.curationPrefillUrl = prefill;
-            input.dataset.curationKind = "entry";
-          }
-          const button = document.createElement("button");
-          button.type = "button";
-          button.textContent = "从收集箱加入";
-          Object.assign(button.dataset, {
-            curationPullSection: sectionPk, curationInboxUrl: inbox, curationPullUrl: pull,
-          });
-          document.querySelector("[name='sections-1-title']").closest(".form-row").append(button);
-          const link = document.createElement("link");
-          link.rel = "stylesheet";
-          link.href = css;
-          document.head.append(link);
-          for (const src of scripts) {
-            const script = document.createElement("script");
-            script.src = src;
-            document.head.append(script);
-          }
-        }""",
-        {
-            "sectionPk": str(section_pk),
-            "duplicates": reverse("curation:duplicates"),
-            "prefill": reverse("curation:prefill"),
-            "inbox": reverse("curation:inbox"),
-            "pull": reverse("curation:pull"),
-            "scripts": ["/static/curation/linkcheck.js", "/static/curation/inbox_picker.js"],
-            "css": "/static/curation/curation.css",
-        },
-    )
-    page.wait_for_function("() => document.readyState === 'complete'")
-
-
 def test_issue_page_warns_about_a_past_link_and_pulls_from_the_inbox(new_context):
     editor = make_user("editor", groups=["editor"])
     past = make_issue(datetime.date(2026, 11, 10), user=editor, sections=(("业界新闻", 0),))
@@ -226,7 +183,7 @@ def test_issue_page_warns_about_a_past_link_and_pulls_from_the_inbox(new_context
     login(page, editor)
     change = reverse("admin:issues_issue_change", args=[draft.pk])
     page.goto(change)
-    wire_into_issue_page(page, papers.pk)
+    page.locator("#sections-0-entries-0 .c-toggle").click()
 
     # The entry's own link is no duplicate of itself; a past issue's link is.
     own_url = page.locator("[name='sections-0-entries-0-url']")
@@ -240,7 +197,7 @@ def test_issue_page_warns_about_a_past_link_and_pulls_from_the_inbox(new_context
     screenshot(page, "curation-issue-page-duplicate", full_page=False)
 
     # With that unsaved change the picker refuses rather than lose it on reload.
-    page.get_by_role("button", name="从收集箱加入").click()
+    page.locator("#sections-1").get_by_role("button", name="从收集箱加入").click()
     picker = page.locator(".curation-picker")
     picker.locator("label", has_text="收集的论文").locator("input").check()
     picker.get_by_role("button", name="加入本栏目").click()
@@ -248,8 +205,7 @@ def test_issue_page_warns_about_a_past_link_and_pulls_from_the_inbox(new_context
     assert not papers.entries.exists()
 
     page.goto(change)
-    wire_into_issue_page(page, papers.pk)
-    page.get_by_role("button", name="从收集箱加入").click()
+    page.locator("#sections-1").get_by_role("button", name="从收集箱加入").click()
     picker.locator("label", has_text="收集的论文").locator("input").check()
     picker.get_by_role("button", name="加入本栏目").click()
     expect(page.locator("[name='sections-1-entries-0-title']")).to_have_value("收集的论文")

@@ -51,6 +51,7 @@ def test_admin_live_preview_shows_list_bullets(page):
     issue = make_issue(sections=(("业界新闻", 1),), user=editor)
     login(page, editor)
     page.goto(reverse("admin:issues_issue_change", args=[issue.pk]))
+    page.locator("#sections-0-entries-0 .c-toggle").click()
     page.locator("[name='sections-0-entries-0-summary']").fill("要点：\n\n- 功耗减半\n- 支持 INT4")
     preview = page.locator("[name='sections-0-entries-0-summary'] ~ .markdownx-preview")
     first_item = preview.locator("li").first
