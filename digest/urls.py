@@ -7,7 +7,6 @@ from django.urls import include, path, re_path
 from django.views.static import serve
 from markdownx.views import MarkdownifyView
 
-from digest import health
 from issues.uploads import ImageUploadView
 
 # The editor's live preview and image upload are for the people who edit
@@ -15,8 +14,6 @@ from issues.uploads import ImageUploadView
 editors_only = permission_required("issues.change_issue", raise_exception=True)
 
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path(
         "markdownx/upload/",

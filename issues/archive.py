@@ -5,13 +5,13 @@ Markdown exporter, so the three never disagree. The grid has four columns
 because a year has four digits: for each year, newest first, a row holding
 the year's digits one per cell, then that year's issues newest first, four to
 a row, the last row padded with empty cells. Pure Python, no queries: callers
-hand in the dates (``Issue.objects.published().values_list(...)``).
+hand in the dates (``Revision.objects.published_dates()``).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -28,6 +28,7 @@ class Cell:
     year: int | None = None
     # The issue whose page shows the grid: marked, and not linked.
     current: bool = False
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,15 +38,30 @@ class Row:
     cells: tuple[Cell, ...]
 
 
-def archive_rows(dates: Iterable[datetime.date], current: datetime.date | None = None) -> list[Row]:
-    """The grid as rows of four cells; every date appears exactly once."""
+def archive_rows(
+    dates: Iterable[datetime.date],
+    current: datetime.date | None = None,
+    link: Callable[[datetime.date], str] | None = None,
+) -> list[Row]:
+    """The grid as rows of four cells; every date appears exactly once.
+
+    ``link(date)`` gives each issue cell its ``url`` (the web pages build it
+    without one ``reverse()`` per cell; the exporter needs none).
+    """
     rows: list[Row] = []
     ordered = sorted(set(dates), reverse=True)
     for year, in_year in groupby(ordered, key=lambda date: date.year):
         digits = tuple(Cell("digit", text=digit, year=year) for digit in f"{year:04d}")
         rows.append(Row("year", year, digits))
         cells = [
-            Cell("issue", text=date.isoformat(), date=date, year=year, current=date == current)
+            Cell(
+                "issue",
+                text=date.isoformat(),
+                date=date,
+                year=year,
+                current=date == current,
+                url=link(date) if link else "",
+            )
             for date in in_year
         ]
         for start in range(0, len(cells), COLUMNS):

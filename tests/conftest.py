@@ -49,3 +49,13 @@ def outsider(db):
 def fast_password_hasher(settings):
     """Creating users is most of a test's cost with the default PBKDF2 hasher."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as a freshly deployed site would."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

@@ -1,0 +1,266 @@
+"""Public pages cached whole, and never stale.
+
+Every public page (home, issues, archive, feeds, sitemap, source pages,
+search, ``.md``) shows nothing but the published layer and the publication
+settings. So instead of every workflow step remembering to purge, each request
+asks the database one cheap question, the *publication state*: the latest
+moment a revision was frozen or withdrawn, the latest ``go_live_at`` that has
+passed, the next one still to come, and the settings' ``updated_at``. Every
+index-backed, one row each. Approval, a correction's approval, unpublishing,
+an import, ``rerender``, a settings save and a scheduled revision's time
+passing all change that state, whoever caused them and whether or not any job
+ran; deleting an approved revision touches the settings row (below). Pages
+are cached under a key holding the state, the language, the host and the
+deployed code, so a change simply means a new key: no reader can get the old
+page once the change has committed. Entries never outlive the next go-live
+moment anyway, so the cache holds no dead weight.
+
+The same state gives each page its validators without rendering it: the ETag
+is a hash of the key, ``Last-Modified`` the latest of those moments. A
+conditional request with a matching validator gets a 304; every page says
+``Cache-Control: public, max-age=0, must-revalidate`` (plus ``s-maxage`` when
+the operator purges a CDN, ``DIGEST_CACHE_S_MAXAGE``). Stored pages keep a
+gzip and a brotli copy. Public pages carry no CSRF token, no cookie and nothing
+about the user, which is what makes both caching and compressing them safe
+(BREACH needs a secret on the page); a response that sets a cookie or varies
+on it is never cached or compressed.
+
+``PageCacheMiddleware`` serves hits before sessions, CSRF, authentication and
+template rendering run; views opt in with ``public_page``.
+"""
+
+import datetime
+import gzip
+import hashlib
+from functools import wraps
+from pathlib import Path
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.http import HttpResponse, HttpResponseNotModified
+from django.urls import Resolver404, resolve
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.dateparse import parse_datetime
+from django.utils.http import http_date, parse_http_date_safe
+
+from issues.models import Publication, Revision
+
+try:
+    import brotli
+except ImportError:  # optional: gzip only
+    brotli = None
+
+CACHEABLE_STATUS = {200, 301}
+# Headers the cache writes itself, on hits and misses alike.
+OWN_HEADERS = {"etag", "last-modified", "cache-control", "content-length", "content-encoding"}
+MIN_COMPRESS_BYTES = 200
+
+
+def public_page(view):
+    """Mark ``view`` as a public page: shows only published content, same for everyone."""
+
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        return view(request, *args, **kwargs)
+
+    page.public_page = True
+    return page
+
+
+def _code_version():
+    """A hash of what renders pages, so a deploy never serves pages cached by the old code."""
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha1()
+    for folder, pattern in (
+        ("templates", "**/*.html"),
+        ("issues", "**/*.py"),
+        ("locale", "**/*.mo"),
+    ):
+        for path in sorted((root / folder).glob(pattern)):
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+CODE_VERSION = _code_version()
+
+
+def _state_sql():
+    quote = connection.ops.quote_name
+    revisions = quote(Revision._meta.db_table)
+    settings_table = quote(Publication._meta.db_table)
+    return (
+        f"SELECT (SELECT MAX(frozen_at) FROM {revisions}),"
+        f" (SELECT MAX(withdrawn_at) FROM {revisions}),"
+        f" (SELECT MAX(go_live_at) FROM {revisions} WHERE go_live_at <= %s),"
+        f" (SELECT MIN(go_live_at) FROM {revisions}"
+        f"  WHERE go_live_at > %s AND withdrawn_at IS NULL),"
+        f" (SELECT MAX(updated_at) FROM {settings_table})"
+    )
+
+
+class PublicationState:
+    """What readers see, reduced to a few timestamps (one query)."""
+
+    def __init__(self, now=None):
+        self.now = now or timezone.now()
+        now = connection.ops.adapt_datetimefield_value(self.now)
+        with connection.cursor() as cursor:
+            cursor.execute(_state_sql(), [now, now])
+            row = cursor.fetchone()
+        frozen, withdrawn, last_live, self.next_live, updated = (_aware(value) for value in row)
+        moments = [moment for moment in (frozen, withdrawn, last_live, updated) if moment]
+        self.last_modified = max(moments) if moments else None
+        self.version = hashlib.sha1(
+            repr((frozen, withdrawn, last_live, updated, CODE_VERSION)).encode()
+        ).hexdigest()[:16]
+
+    def timeout(self):
+        """Seconds a page may be kept: never past the next go-live moment."""
+        longest = settings.DIGEST_PAGE_CACHE_SECONDS
+        if self.next_live is None:
+            return longest
+        return max(1, min(longest, int((self.next_live - self.now).total_seconds()) + 1))
+
+
+def _aware(value):
+    # SQLite hands raw subquery results back as text, in UTC.
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+@receiver(post_delete, sender=Revision)
+def _approved_revision_deleted(sender, instance, **kwargs):
+    """Deleting an issue removes its revisions: no timestamp above moves, so touch one."""
+    if instance.go_live_at is not None:
+        Publication.objects.update(updated_at=timezone.now())
+
+
+def _accepted_encoding(request):
+    accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
+    names = {part.split(";")[0].strip().lower() for part in accepted.split(",")}
+    if brotli is not None and "br" in names:
+        return "br"
+    if "gzip" in names:
+        return "gzip"
+    return None
+
+
+def _storable(response):
+    """Only what is the same for everyone: no cookie, nothing private, a final status."""
+    cache_control = response.get("Cache-Control", "")
+    return not (
+        response.status_code not in CACHEABLE_STATUS
+        or response.streaming
+        or response.cookies
+        or "cookie" in response.get("Vary", "").lower()
+        or "private" in cache_control
+        or "no-store" in cache_control
+    )
+
+
+class PageCacheMiddleware:
+    """Serve public pages from the cache, answer conditional requests, compress.
+
+    Put it after ``SecurityMiddleware`` (HTTPS redirect, security headers) and
+    before the session, locale and CSRF middleware, whose work a hit skips.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or not settings.DIGEST_PAGE_CACHE:
+            return self.get_response(request)
+        try:
+            match = resolve(request.path_info)
+        except Resolver404:
+            return self.get_response(request)
+        if not getattr(match.func, "public_page", False):
+            return self.get_response(request)
+
+        state = PublicationState()
+        language = translation.get_language_from_request(request)
+        identity = "|".join(
+            (
+                state.version,
+                language,
+                request.scheme,
+                request.get_host(),
+                request.get_full_path(),
+            )
+        )
+        tag = hashlib.sha1(identity.encode()).hexdigest()[:24]
+        encoding = _accepted_encoding(request)
+        etag = f'"{tag}-{encoding}"' if encoding else f'"{tag}"'
+
+        if self._not_modified(request, tag, state):
+            response = HttpResponseNotModified()
+            self._validators(response, etag, state)
+            return response
+
+        key = f"page:{tag}"
+        head = request.method == "HEAD"
+        stored = cache.get(key)
+        if stored is None:
+            response = self.get_response(request)
+            if not _storable(response):
+                return response
+            if head:  # a HEAD response's body is not the page's: serve it, keep nothing
+                self._validators(response, f'"{tag}"', state)
+                return response
+            stored = self._store(key, response, state)
+        response = self._response(stored, encoding, head=head)
+        self._validators(response, etag, state)
+        return response
+
+    def _not_modified(self, request, tag, state):
+        if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is not None:
+            return tag in if_none_match or if_none_match.strip() == "*"
+        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
+        if since is None or state.last_modified is None:
+            return False
+        return int(state.last_modified.timestamp()) <= since
+
+    def _store(self, key, response, state):
+        body = response.content
+        headers = [
+            (name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS
+        ]
+        stored = {"status": response.status_code, "headers": headers, "identity": body}
+        if len(body) >= MIN_COMPRESS_BYTES:
+            stored["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
+            if brotli is not None:
+                stored["br"] = brotli.compress(body, quality=5)
+        cache.set(key, stored, state.timeout())
+        return stored
+
+    def _response(self, stored, encoding, *, head):
+        body = stored.get(encoding) if encoding else None
+        if body is None:
+            body, encoding = stored["identity"], None
+        response = HttpResponse(b"" if head else body, status=stored["status"])
+        for name, value in stored["headers"]:
+            response[name] = value
+        if encoding:
+            response["Content-Encoding"] = encoding
+        response["Content-Length"] = str(len(body))
+        patch_vary_headers(response, ("Accept-Encoding",))
+        return response
+
+    def _validators(self, response, etag, state):
+        response["ETag"] = etag
+        if state.last_modified is not None:
+            response["Last-Modified"] = http_date(state.last_modified.timestamp())
+        cache_control = "public, max-age=0, must-revalidate"
+        if settings.DIGEST_CACHE_S_MAXAGE:
+            cache_control += f", s-maxage={settings.DIGEST_CACHE_S_MAXAGE}"
+        response["Cache-Control"] = cache_control
+        patch_vary_headers(response, ("Accept-Language", "Accept-Encoding"))
