@@ -258,7 +258,12 @@ class PageCacheMiddleware:
     def _validators(self, response, etag, state):
         response["ETag"] = etag
         if state.last_modified is not None:
-            response["Last-Modified"] = http_date(state.last_modified.timestamp())
+            # HTTP dates have whole seconds: a change later in the same second
+            # would keep the same Last-Modified. Claim a second only once it is
+            # over (clients revalidate with the ETag meanwhile).
+            second = int(state.last_modified.timestamp())
+            if state.now.timestamp() >= second + 1:
+                response["Last-Modified"] = http_date(second)
         cache_control = "public, max-age=0, must-revalidate"
         if settings.DIGEST_CACHE_S_MAXAGE:
             cache_control += f", s-maxage={settings.DIGEST_CACHE_S_MAXAGE}"

@@ -248,13 +248,15 @@ class SourceView(EntryListMixin, ListView):
     """Every published entry from one source, newest first."""
 
     template_name = "issues/source.html"
-    allow_empty = False
 
     def get_queryset(self):
         return PublicEntry.objects.published(self.now).filter(source=self.kwargs["source"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Not ListView's allow_empty, which asks the database once more.
+        if not context["paginator"].count:
+            raise Http404
         source = self.kwargs["source"]
         context.update(source=source, canonical_path=reverse("issues:source", args=[source]))
         return context

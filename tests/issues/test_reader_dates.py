@@ -93,9 +93,7 @@ def test_a_date_nobody_ever_published_is_still_a_404(client, published, editor):
     assert client.get("/issues/2021-08-01/").status_code == 404
 
 
-def test_a_withdrawn_issue_does_not_redirect_from_its_old_date(
-    client, published, editor, reviewer
-):
+def test_a_withdrawn_issue_does_not_redirect_from_its_old_date(client, published, editor, reviewer):
     move_working_copy(published, NEW, editor)
     workflow.submit_for_review(published, editor)
     workflow.approve(published, reviewer)
