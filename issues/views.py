@@ -24,7 +24,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from issues.archive import archive_rows, neighbours
+from issues.archive import archive_rows, grid_html, neighbours
 from issues.documents import document_from_issue
 from issues.exporting import issue_markdown as issue_markdown_text
 from issues.models import Issue, PublicEntry, Revision, ShareLink
@@ -105,8 +105,8 @@ class ReaderMixin:
             "lead": issue_lead(doc),
             "older": older,
             "newer": newer,
-            "archive": archive_rows(
-                recent_years(dates, date), current=date, link=issue_path_builder()
+            "archive": grid_html(
+                archive_rows(recent_years(dates, date), current=date, link=issue_path_builder())
             ),
             "archive_partial": True,
             "canonical_path": reverse("issues:detail", args=[date]),
@@ -170,7 +170,7 @@ class ArchiveView(ReaderMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         dates = self.published_dates()
         context.update(
-            archive=archive_rows(dates, link=issue_path_builder()),
+            archive=grid_html(archive_rows(dates, link=issue_path_builder())),
             issue_count=len(dates),
             canonical_path=reverse("issues:archive"),
         )
