@@ -187,6 +187,9 @@ else:
 # CDN or proxy in front may keep pages for DJANGO_CACHE_S_MAXAGE seconds if
 # the operator purges it on publication; by default it revalidates every time.
 DIGEST_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)
+# With a cache every process shares, a cached page needs no database query
+# (see issues/cache.py); with per-process memory each request asks the database.
+DIGEST_PAGE_CACHE_SHARED = bool(REDIS_URL)
 DIGEST_PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 24 * 3600)
 DIGEST_CACHE_S_MAXAGE = env_int("DJANGO_CACHE_S_MAXAGE", 0)
 

@@ -32,14 +32,14 @@ template rendering run; views opt in with ``public_page``.
 import datetime
 import gzip
 import hashlib
+import secrets
 from functools import wraps
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.db.models.signals import post_delete
-from django.dispatch import receiver
+from django.db import connection, transaction
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
@@ -47,7 +47,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
 
-from issues.models import Publication, Revision
+from issues.models import Issue, Publication, Revision
 
 try:
     import brotli
@@ -105,25 +105,87 @@ def _state_sql():
 class PublicationState:
     """What readers see, reduced to a few timestamps (one query)."""
 
-    def __init__(self, now=None):
-        self.now = now or timezone.now()
-        now = connection.ops.adapt_datetimefield_value(self.now)
+    def __init__(self, now, generation=""):
+        adapted = connection.ops.adapt_datetimefield_value(now)
         with connection.cursor() as cursor:
-            cursor.execute(_state_sql(), [now, now])
+            cursor.execute(_state_sql(), [adapted, adapted])
             row = cursor.fetchone()
         frozen, withdrawn, last_live, self.next_live, updated = (_aware(value) for value in row)
         moments = [moment for moment in (frozen, withdrawn, last_live, updated) if moment]
         self.last_modified = max(moments) if moments else None
         self.version = hashlib.sha1(
-            repr((frozen, withdrawn, last_live, updated, CODE_VERSION)).encode()
+            repr((generation, frozen, withdrawn, last_live, updated, CODE_VERSION)).encode()
         ).hexdigest()[:16]
 
-    def timeout(self):
+    def expired(self, now):
+        """A scheduled revision has gone live since this state was read."""
+        return self.next_live is not None and now >= self.next_live
+
+    def timeout(self, now):
         """Seconds a page may be kept: never past the next go-live moment."""
         longest = settings.DIGEST_PAGE_CACHE_SECONDS
         if self.next_live is None:
             return longest
-        return max(1, min(longest, int((self.next_live - self.now).total_seconds()) + 1))
+        return max(1, min(longest, int((self.next_live - now).total_seconds()) + 1))
+
+
+# --- Which state is current ----------------------------------------------------------------
+#
+# With a cache that only this process sees (the default, per-process memory),
+# the database is the only thing all processes share: every request reads the
+# state from it. With a shared cache (Redis: DIGEST_PAGE_CACHE_SHARED), the
+# state is read from the database once per *generation*, a random token in the
+# shared cache that is replaced after every committed change of the published
+# layer (the signals below). A process keeps the state of the generation it
+# last saw until the token changes or a scheduled revision's time comes, so a
+# cached page costs one cache lookup for the token and one for the page.
+
+GENERATION_KEY = "digest:publication-generation"
+_states: dict[str, PublicationState] = {}
+
+
+def current_state(now) -> PublicationState:
+    if not settings.DIGEST_PAGE_CACHE_SHARED:
+        return PublicationState(now)
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # First request, or the key was evicted: a token nobody has used yet,
+        # so no page cached under an earlier one can be reached.
+        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    state = _states.get(generation)
+    if state is None or state.expired(now):
+        # Read after the token: a change committed since then replaces the
+        # token, so this state can only ever be filed under a token readers
+        # no longer use.
+        state = PublicationState(now, generation)
+        _states.clear()
+        _states[generation] = state
+    return state
+
+
+def new_generation():
+    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+
+
+def _published_layer_changed(sender, instance, **kwargs):
+    # After the commit: a reader who then fetches the token sees the new
+    # content in the database.
+    transaction.on_commit(new_generation, using=kwargs.get("using"))
+
+
+def connect_signals():
+    """Every write to what readers may see starts a new generation (``IssuesConfig.ready``)."""
+    from issues.models import IssueEvent
+
+    for model in (Revision, Publication, IssueEvent, Issue):
+        post_save.connect(_published_layer_changed, sender=model, dispatch_uid=f"page-{model}")
+        post_delete.connect(
+            _published_layer_changed, sender=model, dispatch_uid=f"page-del-{model}"
+        )
+    post_delete.connect(
+        _approved_revision_deleted, sender=Revision, dispatch_uid="page-revision-deleted"
+    )
 
 
 def _aware(value):
@@ -135,7 +197,6 @@ def _aware(value):
     return value
 
 
-@receiver(post_delete, sender=Revision)
 def _approved_revision_deleted(sender, instance, **kwargs):
     """Deleting an issue removes its revisions: no timestamp above moves, so touch one."""
     if instance.go_live_at is not None:
@@ -185,7 +246,8 @@ class PageCacheMiddleware:
         if not getattr(match.func, "public_page", False):
             return self.get_response(request)
 
-        state = PublicationState()
+        now = timezone.now()
+        state = current_state(now)
         language = translation.get_language_from_request(request)
         identity = "|".join(
             (
@@ -202,7 +264,7 @@ class PageCacheMiddleware:
 
         if self._not_modified(request, tag, state):
             response = HttpResponseNotModified()
-            self._validators(response, etag, state)
+            self._validators(response, etag, state, now)
             return response
 
         key = f"page:{tag}"
@@ -213,11 +275,11 @@ class PageCacheMiddleware:
             if not _storable(response):
                 return response
             if head:  # a HEAD response's body is not the page's: serve it, keep nothing
-                self._validators(response, f'"{tag}"', state)
+                self._validators(response, f'"{tag}"', state, now)
                 return response
-            stored = self._store(key, response, state)
+            stored = self._store(key, response, state.timeout(now))
         response = self._response(stored, encoding, head=head)
-        self._validators(response, etag, state)
+        self._validators(response, etag, state, now)
         return response
 
     def _not_modified(self, request, tag, state):
@@ -229,7 +291,7 @@ class PageCacheMiddleware:
             return False
         return int(state.last_modified.timestamp()) <= since
 
-    def _store(self, key, response, state):
+    def _store(self, key, response, timeout):
         body = response.content
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS
@@ -239,7 +301,7 @@ class PageCacheMiddleware:
             stored["gzip"] = gzip.compress(body, compresslevel=6, mtime=0)
             if brotli is not None:
                 stored["br"] = brotli.compress(body, quality=5)
-        cache.set(key, stored, state.timeout())
+        cache.set(key, stored, timeout)
         return stored
 
     def _response(self, stored, encoding, *, head):
@@ -255,14 +317,14 @@ class PageCacheMiddleware:
         patch_vary_headers(response, ("Accept-Encoding",))
         return response
 
-    def _validators(self, response, etag, state):
+    def _validators(self, response, etag, state, now):
         response["ETag"] = etag
         if state.last_modified is not None:
             # HTTP dates have whole seconds: a change later in the same second
             # would keep the same Last-Modified. Claim a second only once it is
             # over (clients revalidate with the ETag meanwhile).
             second = int(state.last_modified.timestamp())
-            if state.now.timestamp() >= second + 1:
+            if now.timestamp() >= second + 1:
                 response["Last-Modified"] = http_date(second)
         cache_control = "public, max-age=0, must-revalidate"
         if settings.DIGEST_CACHE_S_MAXAGE:
