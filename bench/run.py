@@ -41,7 +41,9 @@ DATABASE_URL = os.environ.get(
 ISSUES = int(os.environ.get("BENCH_ISSUES", "5000"))
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "30"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
-SECONDS = int(os.environ.get("BENCH_SECONDS", "4"))
+SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
+# The shared cache of a production deployment; empty = per-process memory.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "")
 CONNECTIONS = 16
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 
@@ -92,6 +94,8 @@ def django_env(**extra):
         GUNICORN_WORKERS=str(WORKERS),
     )
     env.pop("REDIS_URL", None)
+    if REDIS_URL:
+        env.update(REDIS_URL=REDIS_URL, DJANGO_CACHE_PREFIX=f"digest-bench-{os.getpid()}")
     env.update(extra)
     return env
 
@@ -252,7 +256,7 @@ def main():
             env, ["/", issue_path, "/archive/", "/feed/", source_path, *search.values()]
         )
 
-        cached_port, uncached_port = free_port(), free_port()
+        cached_port, uncached_port, ceiling_port = free_port(), free_port(), free_port()
         log = open(scratch / "gunicorn.log", "w")  # noqa: SIM115 - closed with the scratch dir
         # The ceiling: the issue page's exact bytes as a static file (whitenoise
         # finds files in STATIC_ROOT when it starts).
@@ -269,8 +273,11 @@ def main():
                 log,
             )
         )
+        # The ceiling without worker recycling, as the targets define it.
+        processes.append(start_gunicorn({**env, "GUNICORN_MAX_REQUESTS": "0"}, ceiling_port, log))
         cached = f"http://127.0.0.1:{cached_port}"
         uncached = f"http://127.0.0.1:{uncached_port}"
+        ceiling_url = f"http://127.0.0.1:{ceiling_port}"
 
         # Checks before measuring: a 304, compression, same bytes as the ceiling.
         status, headers, body = fetch(cached + issue_path)
@@ -287,7 +294,8 @@ def main():
         )
 
         targets = {
-            "static file, same bytes (ceiling)": cached + "/static/bench-issue.html",
+            "static file, same bytes (ceiling)": ceiling_url + "/static/bench-issue.html",
+            "static file, production recycling": cached + "/static/bench-issue.html",
             "issue page, cached": cached + issue_path,
             "issue page, not cached": uncached + issue_path,
             "home, cached": cached + "/",
@@ -298,6 +306,7 @@ def main():
             "RSS, not cached": uncached + "/feed/",
             "source page, not cached": uncached + source_path,
         }
+        targets.update({f"{label}, cached": cached + path for label, path in search.items()})
         targets.update({f"{label}, not cached": uncached + path for label, path in search.items()})
         for url in targets.values():  # warm: caches filled, connections open
             fetch(url)
@@ -313,6 +322,18 @@ def main():
         if not os.environ.get("BENCH_KEEP_DATABASE"):
             maintenance(f"DROP DATABASE IF EXISTS {name}")
 
+    recycling = (
+        run(
+            PYTHON,
+            "-c",
+            "import runpy; c = runpy.run_path('gunicorn.conf.py');"
+            "print(c['max_requests'], '+', c['max_requests_jitter'])",
+            env=env,
+            capture=True,
+        )
+        .strip()
+        .splitlines()[-1]
+    )
     ceiling = statistics.median(s["rps"] for s in samples["static file, same bytes (ceiling)"])
     rows = []
     for label, runs in samples.items():
@@ -333,7 +354,9 @@ def main():
         f"- catalogue: {ISSUES:,} issues x {ENTRIES} entries on PostgreSQL,"
         f" generated in {generate_seconds:.0f} s (`generate_demo`),"
         f" ANALYZE {analyze_seconds:.1f} s",
-        f"- gunicorn: production configuration, {WORKERS} sync workers, preload_app;"
+        f"- gunicorn: production configuration, {WORKERS} sync workers, preload_app,"
+        f" max_requests {recycling}; cache: {'Redis' if REDIS_URL else 'per-process memory'};"
+        " the ceiling: a third gunicorn with recycling off;"
         " `not cached` = a second gunicorn with DJANGO_PAGE_CACHE=0",
         f"- wrk: {CONNECTIONS} connections, 2 threads, {SECONDS} s per target,"
         f" {ROUNDS} rounds through all targets in turn; medians of the rounds",

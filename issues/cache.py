@@ -33,6 +33,7 @@ import datetime
 import gzip
 import hashlib
 import secrets
+from collections import OrderedDict
 from functools import wraps
 from pathlib import Path
 
@@ -203,6 +204,40 @@ def _approved_revision_deleted(sender, instance, **kwargs):
         Publication.objects.update(updated_at=timezone.now())
 
 
+class _RecentPages:
+    """The last few pages this process served, by key.
+
+    What a key names never changes (the key holds the publication state), so
+    keeping a copy in the process is as safe as the shared cache and saves
+    fetching the page from it.
+    """
+
+    def __init__(self, size):
+        self.size = size
+        self.pages = OrderedDict()
+
+    def get(self, key):
+        stored = self.pages.get(key)
+        if stored is not None:
+            self.pages.move_to_end(key)
+        return stored
+
+    def put(self, key, stored):
+        self.pages[key] = stored
+        self.pages.move_to_end(key)
+        while len(self.pages) > self.size:
+            self.pages.popitem(last=False)
+
+
+_recent_pages = _RecentPages(size=100)
+
+
+def forget():
+    """Drop what this process keeps besides the cache (a fresh process, for tests)."""
+    _recent_pages.pages.clear()
+    _states.clear()
+
+
 def _accepted_encoding(request):
     accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
     names = {part.split(";")[0].strip().lower() for part in accepted.split(",")}
@@ -269,7 +304,9 @@ class PageCacheMiddleware:
 
         key = f"page:{tag}"
         head = request.method == "HEAD"
-        stored = cache.get(key)
+        stored = _recent_pages.get(key)
+        if stored is None:
+            stored = cache.get(key)
         if stored is None:
             response = self.get_response(request)
             if not _storable(response):
@@ -278,6 +315,7 @@ class PageCacheMiddleware:
                 self._validators(response, f'"{tag}"', state, now)
                 return response
             stored = self._store(key, response, state.timeout(now))
+        _recent_pages.put(key, stored)
         response = self._response(stored, encoding, head=head)
         self._validators(response, etag, state, now)
         return response

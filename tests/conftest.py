@@ -56,6 +56,10 @@ def empty_cache():
     """Each test starts with an empty cache, as a freshly deployed site would."""
     from django.core.cache import cache
 
+    from issues.cache import forget
+
     cache.clear()
+    forget()
     yield
     cache.clear()
+    forget()

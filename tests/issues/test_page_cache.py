@@ -31,7 +31,7 @@ def cache_mode(request, settings):
     from issues import cache
 
     settings.DIGEST_PAGE_CACHE_SHARED = request.param == "shared"
-    cache._states.clear()
+    cache.forget()
     return request.param
 
 
