@@ -2,18 +2,22 @@
 
 Every public page (home, issues, archive, feeds, sitemap, source pages,
 search, ``.md``) shows nothing but the published layer and the publication
-settings. So instead of every workflow step remembering to purge, each request
-asks the database one cheap question, the *publication state*: the latest
-moment a revision was frozen or withdrawn, the latest ``go_live_at`` that has
-passed, the next one still to come, and the settings' ``updated_at``. Every
-index-backed, one row each. Approval, a correction's approval, unpublishing,
-an import, ``rerender``, a settings save and a scheduled revision's time
-passing all change that state, whoever caused them and whether or not any job
-ran; deleting an approved revision touches the settings row (below). Pages
-are cached under a key holding the state, the language, the host and the
-deployed code, so a change simply means a new key: no reader can get the old
-page once the change has committed. Entries never outlive the next go-live
-moment anyway, so the cache holds no dead weight.
+settings. Instead of every workflow step remembering to purge, pages are
+cached under a key that holds the *publication state*: the latest moment a
+revision was frozen or withdrawn, the latest ``go_live_at`` that has passed,
+and the settings' ``updated_at`` (one index-backed query), plus the language,
+the host and a hash of the deployed code. Approval, a correction's approval,
+unpublishing, an import, ``rerender``, a settings save and a scheduled
+revision's time passing all change that state, whoever caused them and
+whether or not any job ran; deleting an approved revision touches the settings
+row. A change therefore simply means a new key: no reader can get the old page
+once the change has committed. Entries never outlive the next go-live moment,
+so the cache holds no dead weight.
+
+How a request learns the current state depends on the cache (see
+``current_state``): with per-process memory each request asks the database;
+with a shared cache (Redis) a generation token, replaced by model signals
+after every commit touching the published layer, spares the query.
 
 The same state gives each page its validators without rendering it: the ETag
 is a hash of the key, ``Last-Modified`` the latest of those moments. A
