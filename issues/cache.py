@@ -65,14 +65,19 @@ OWN_HEADERS = {"etag", "last-modified", "cache-control", "content-length", "cont
 MIN_COMPRESS_BYTES = 200
 
 
-def public_page(view):
-    """Mark ``view`` as a public page: shows only published content, same for everyone."""
+def public_page(view, *, seconds=None):
+    """Mark ``view`` as a public page: shows only published content, same for everyone.
+
+    ``seconds`` keeps its pages for a shorter time than usual: search has as
+    many pages as readers (and crawlers) type queries.
+    """
 
     @wraps(view)
     def page(request, *args, **kwargs):
         return view(request, *args, **kwargs)
 
     page.public_page = True
+    page.page_seconds = seconds
     return page
 
 
@@ -318,7 +323,10 @@ class PageCacheMiddleware:
             if head:  # a HEAD response's body is not the page's: serve it, keep nothing
                 self._validators(response, f'"{tag}"', state, now)
                 return response
-            stored = self._store(key, response, state.timeout(now))
+            timeout = state.timeout(now)
+            if match.func.page_seconds:
+                timeout = min(timeout, match.func.page_seconds)
+            stored = self._store(key, response, timeout)
         _recent_pages.put(key, stored)
         response = self._response(stored, encoding, head=head)
         self._validators(response, etag, state, now)

@@ -31,7 +31,7 @@ urlpatterns = [
     path("archive/", public_page(views.ArchiveView.as_view()), name="archive"),
     path("issues/<isodate:date>/", public_page(views.IssueDetailView.as_view()), name="detail"),
     path("issues/<isodate:date>.md", public_page(views.issue_markdown), name="markdown"),
-    path("search/", public_page(views.SearchView.as_view()), name="search"),
+    path("search/", public_page(views.SearchView.as_view(), seconds=600), name="search"),
     path("sources/<path:source>/", public_page(views.SourceView.as_view()), name="source"),
     path("feed/", public_page(LatestIssuesFeed()), name="feed"),
     path("feed/atom/", public_page(AtomIssuesFeed()), name="feed-atom"),
