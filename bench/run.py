@@ -150,6 +150,8 @@ def wrk(url):
         f"-c{CONNECTIONS}",
         f"-d{SECONDS}s",
         "--latency",
+        "--timeout",
+        "30s",
         "-H",
         "Host: 127.0.0.1",
         url,

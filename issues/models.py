@@ -567,6 +567,12 @@ class PublicEntry(models.Model):
         ordering = ["-publication_date", "position"]
         indexes = [
             models.Index(F("publication_date").desc(), "position", name="publicentry_newest_idx"),
+            models.Index(
+                "source",
+                F("publication_date").desc(),
+                "position",
+                name="publicentry_source_newest_idx",
+            ),
         ]
 
     def __str__(self):

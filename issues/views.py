@@ -248,17 +248,28 @@ class SourceView(EntryListMixin, ListView):
     """Every published entry from one source, newest first."""
 
     template_name = "issues/source.html"
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
-        return PublicEntry.objects.published(self.now).filter(source=self.kwargs["source"])
+        return (
+            PublicEntry.objects.published(self.now)
+            .filter(source=self.kwargs["source"])
+            .order_by("-publication_date", "position")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         # Not ListView's allow_empty, which asks the database once more.
-        if not context["paginator"].count:
+        count = context["paginator"].count
+        if not count:
             raise Http404
         source = self.kwargs["source"]
-        context.update(source=source, canonical_path=reverse("issues:source", args=[source]))
+        context.update(
+            source=source,
+            hits_capped=count > MAX_COUNTED,
+            max_counted=MAX_COUNTED,
+            canonical_path=reverse("issues:source", args=[source]),
+        )
         return context
 
 

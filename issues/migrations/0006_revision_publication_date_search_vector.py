@@ -94,6 +94,15 @@ class Migration(migrations.Migration):
                 name="publicentry_newest_idx",
             ),
         ),
+        migrations.AddIndex(
+            model_name="publicentry",
+            index=models.Index(
+                models.F("source"),
+                models.OrderBy(models.F("publication_date"), descending=True),
+                models.F("position"),
+                name="publicentry_source_newest_idx",
+            ),
+        ),
         migrations.RunPython(fill_revisions, migrations.RunPython.noop, elidable=False),
         migrations.RunPython(create_vector_index, drop_vector_index, elidable=False),
     ]
