@@ -203,3 +203,14 @@ def test_the_hit_count_stops_counting_at_the_cap(client, db, monkeypatch):
     assert "找到 3+ 条结果" in page
     few = client.get("/search/", {"q": "方法 4"}).content.decode()
     assert "找到 1 条结果" in few
+
+
+def test_a_source_page_stops_counting_at_the_cap_too(client, db, monkeypatch):
+    monkeypatch.setattr("issues.views.MAX_COUNTED", 3)
+    issue = make_issue(D(2021, 3, 1), sections=(("论文", 0),))
+    for number in range(5):
+        add_entry(issue, f"条目 {number}", source="大来源")
+    publish(issue)
+    page = client.get("/sources/大来源/").content.decode()
+    assert "来自“大来源”的 3+ 条内容" in page
+    assert page.count('class="result"') == 4  # results beyond the cap are not paged to
