@@ -316,6 +316,8 @@ def main():
         loads = [loadavg()]
         for _round in range(ROUNDS):
             for label, url in targets.items():
+                # Let the previous target's last slow requests finish first.
+                time.sleep(2)
                 samples[label].append(wrk(url))
             loads.append(loadavg())
     finally:

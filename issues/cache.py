@@ -38,7 +38,7 @@ import gzip
 import hashlib
 import secrets
 from collections import OrderedDict
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 
 from django.conf import settings
@@ -151,7 +151,7 @@ class PublicationState:
 # cached page costs one cache lookup for the token and one for the page.
 
 GENERATION_KEY = "digest:publication-generation"
-_states: dict[str, PublicationState] = {}
+_states: dict[int, PublicationState] = {}
 
 
 def current_state(now) -> PublicationState:
@@ -161,7 +161,7 @@ def current_state(now) -> PublicationState:
     if generation is None:
         # First request, or the key was evicted: a token nobody has used yet,
         # so no page cached under an earlier one can be reached.
-        cache.add(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+        cache.add(GENERATION_KEY, secrets.randbits(62), timeout=None)
         generation = cache.get(GENERATION_KEY)
     state = _states.get(generation)
     if state is None or state.expired(now):
@@ -175,7 +175,7 @@ def current_state(now) -> PublicationState:
 
 
 def new_generation():
-    cache.set(GENERATION_KEY, secrets.token_hex(8), timeout=None)
+    cache.set(GENERATION_KEY, secrets.randbits(62), timeout=None)
 
 
 def _published_layer_changed(sender, instance, **kwargs):
@@ -247,6 +247,16 @@ def forget():
     _states.clear()
 
 
+@lru_cache(maxsize=4096)
+def _public_view(urlconf, path):
+    """The ``public_page`` view ``path`` leads to, or None (remembered: resolving is slow)."""
+    try:
+        view = resolve(path, urlconf).func
+    except Resolver404:
+        return None
+    return view if getattr(view, "public_page", False) else None
+
+
 def _accepted_encoding(request):
     accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
     names = {part.split(";")[0].strip().lower() for part in accepted.split(",")}
@@ -283,11 +293,8 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or not settings.DIGEST_PAGE_CACHE:
             return self.get_response(request)
-        try:
-            match = resolve(request.path_info)
-        except Resolver404:
-            return self.get_response(request)
-        if not getattr(match.func, "public_page", False):
+        view = _public_view(settings.ROOT_URLCONF, request.path_info)
+        if view is None:
             return self.get_response(request)
 
         now = timezone.now()
@@ -324,8 +331,8 @@ class PageCacheMiddleware:
                 self._validators(response, f'"{tag}"', state, now)
                 return response
             timeout = state.timeout(now)
-            if match.func.page_seconds:
-                timeout = min(timeout, match.func.page_seconds)
+            if view.page_seconds:
+                timeout = min(timeout, view.page_seconds)
             stored = self._store(key, response, timeout)
         _recent_pages.put(key, stored)
         response = self._response(stored, encoding, head=head)
