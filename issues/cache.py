@@ -259,7 +259,11 @@ def _public_view(urlconf, path):
 
 def _accepted_encoding(request):
     accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
-    names = {part.split(";")[0].strip().lower() for part in accepted.split(",")}
+    names = set()
+    for part in accepted.lower().split(","):
+        name, _semicolon, parameters = part.partition(";")
+        if parameters.replace(" ", "") not in ("q=0", "q=0.0", "q=0.00", "q=0.000"):
+            names.add(name.strip())
     if brotli is not None and "br" in names:
         return "br"
     if "gzip" in names:

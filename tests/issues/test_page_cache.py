@@ -278,6 +278,11 @@ def test_pages_are_compressed_for_clients_that_accept_it(client, published):
     assert zipped["ETag"] != plain["ETag"]
 
 
+def test_an_encoding_refused_with_q_zero_is_not_used(client, published):
+    response = client.get("/archive/", HTTP_ACCEPT_ENCODING="br;q=0, gzip;q=0")
+    assert "Content-Encoding" not in response
+
+
 def test_pages_with_a_csrf_token_are_neither_cached_nor_compressed(client, db):
     response = client.get("/admin/login/", HTTP_ACCEPT_ENCODING="gzip, br")
     assert "Content-Encoding" not in response
