@@ -148,7 +148,8 @@ class PublicationState:
 # shared cache that is replaced after every committed change of the published
 # layer (the signals below). A process keeps the state of the generation it
 # last saw until the token changes or a scheduled revision's time comes, so a
-# cached page costs one cache lookup for the token and one for the page.
+# cached page costs one cache lookup for the token (and one for the page
+# unless this process served it lately, ``_recent_pages``).
 
 GENERATION_KEY = "digest:publication-generation"
 _states: dict[int, PublicationState] = {}
