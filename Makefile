@@ -70,8 +70,10 @@ roundtrip: migrate
 stress: install
 	.ci/stress
 
+# A benchmark, not a test: PostgreSQL (a database of its own, dropped after)
+# and wrk (apt install wrk). Writes bench/results.md. See README "Performance".
 bench: install
-	$(BIN)/python bench/run.py $(CORPUS)
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -45,10 +45,17 @@ timeout = _int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = _int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 keepalive = _int("GUNICORN_KEEPALIVE", 5)
 
+# Load Django once in the master and fork workers from it: a worker starts in
+# milliseconds instead of importing everything again, which is what made
+# recycling expensive. (Nothing opens a database connection at import time.)
+preload_app = os.environ.get("GUNICORN_PRELOAD", "1") != "0"
+
 # Recycle workers now and then (guards against slow leaks); the jitter keeps
-# them from all restarting at once.
-max_requests = _int("GUNICORN_MAX_REQUESTS", 1000)
-max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 100)
+# them from all restarting at once. With preload_app a recycled worker costs a
+# fork and a fresh database connection; every 20,000 requests that is below
+# what `make bench` can measure (README, "Performance").
+max_requests = _int("GUNICORN_MAX_REQUESTS", 20000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 2000)
 
 # Which proxies may set X-Forwarded-For/-Proto. Loopback by default; behind a
 # load balancer on another address set FORWARDED_ALLOW_IPS to its address (or

@@ -6,7 +6,7 @@ get healthy web processes restarted. ``/readyz`` (readiness) answers 200 only
 when every configured database and the cache answer, and 503 naming what
 failed otherwise, so a load balancer stops sending traffic to this replica until
 it recovers. Both are answered by ``digest.middleware.ProbeMiddleware`` before
-host validation and the HTTPS redirect, and are routed in ``digest.urls`` too.
+host validation and the HTTPS redirect; that is their only route.
 
 A failed database check closes that connection: the next probe (or request)
 opens a fresh one, so readiness comes back on its own once the database is

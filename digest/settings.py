@@ -118,6 +118,9 @@ MIDDLEWARE = [
     "digest.middleware.ProbeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "digest.middleware.RejectNulMiddleware",
+    # Public pages from the cache, 304s and compression, before the session,
+    # locale, CSRF and auth middleware whose work a cached page does not need.
+    "issues.cache.PageCacheMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -191,7 +194,12 @@ if REDIS_URL:
     }
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 1000},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # Brute-force protection on the login (django-axes). Failed logins are counted
@@ -218,6 +226,17 @@ AXES_VERBOSE = False
 # would lock everybody out at once. Only the last address is used: the one the
 # proxy itself wrote, which a client cannot forge.
 CLIENT_IP_HEADER = os.environ.get("DJANGO_CLIENT_IP_HEADER", "").strip()
+
+# Whole public pages in that cache (issues/cache.py). They are never stale: the
+# key changes with what is published, so the lifetime only bounds memory. A
+# CDN or proxy in front may keep pages for DJANGO_CACHE_S_MAXAGE seconds if
+# the operator purges it on publication; by default it revalidates every time.
+DIGEST_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)
+# With a cache every process shares, a cached page needs no database query
+# (see issues/cache.py); with per-process memory each request asks the database.
+DIGEST_PAGE_CACHE_SHARED = bool(REDIS_URL)
+DIGEST_PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 24 * 3600)
+DIGEST_CACHE_S_MAXAGE = env_int("DJANGO_CACHE_S_MAXAGE", 0)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -7,7 +7,6 @@ from django.contrib.auth.decorators import permission_required
 from django.urls import include, path, re_path
 from markdownx.views import MarkdownifyView
 
-from digest import health
 from issues.uploads import ImageUploadView, serve_media
 
 # The editor's live preview and image upload are for the people who edit
@@ -15,8 +14,6 @@ from issues.uploads import ImageUploadView, serve_media
 editors_only = permission_required("issues.change_issue", raise_exception=True)
 
 urlpatterns = [
-    path("healthz", health.healthz, name="healthz"),
-    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path(
         "markdownx/upload/",

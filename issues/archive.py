@@ -4,16 +4,20 @@ One function, used by the archive page, the foot of every issue page and the
 Markdown exporter, so the three never disagree. The grid has four columns
 because a year has four digits: for each year, newest first, a row holding
 the year's digits one per cell, then that year's issues newest first, four to
-a row, the last row padded with empty cells. Pure Python, no queries: callers
-hand in the dates (``Issue.objects.published().values_list(...)``).
+a row, the last row padded with empty cells. No queries: callers
+hand in the dates (``Revision.objects.published_dates()``).
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
 
 COLUMNS = 4
 
@@ -28,6 +32,7 @@ class Cell:
     year: int | None = None
     # The issue whose page shows the grid: marked, and not linked.
     current: bool = False
+    url: str = ""
 
 
 @dataclass(frozen=True)
@@ -37,15 +42,30 @@ class Row:
     cells: tuple[Cell, ...]
 
 
-def archive_rows(dates: Iterable[datetime.date], current: datetime.date | None = None) -> list[Row]:
-    """The grid as rows of four cells; every date appears exactly once."""
+def archive_rows(
+    dates: Iterable[datetime.date],
+    current: datetime.date | None = None,
+    link: Callable[[datetime.date], str] | None = None,
+) -> list[Row]:
+    """The grid as rows of four cells; every date appears exactly once.
+
+    ``link(date)`` gives each issue cell its ``url`` (the web pages build it
+    without one ``reverse()`` per cell; the exporter needs none).
+    """
     rows: list[Row] = []
     ordered = sorted(set(dates), reverse=True)
     for year, in_year in groupby(ordered, key=lambda date: date.year):
         digits = tuple(Cell("digit", text=digit, year=year) for digit in f"{year:04d}")
         rows.append(Row("year", year, digits))
         cells = [
-            Cell("issue", text=date.isoformat(), date=date, year=year, current=date == current)
+            Cell(
+                "issue",
+                text=date.isoformat(),
+                date=date,
+                year=year,
+                current=date == current,
+                url=link(date) if link else "",
+            )
             for date in in_year
         ]
         for start in range(0, len(cells), COLUMNS):
@@ -63,3 +83,46 @@ def neighbours(
     older = [date for date in ordered if date < current]
     newer = [date for date in ordered if date > current]
     return (older[-1] if older else None, newer[0] if newer else None)
+
+
+def grid_html(rows: list[Row]) -> SafeString:
+    """The grid as an HTML table, one ``<tbody>`` per year.
+
+    Built here rather than in a template: /archive/ has thousands of cells,
+    and a template loop spent most of the page's time on them. Everything
+    written comes from dates, years and paths made by ``reverse()``, none of
+    which can hold markup; the translated texts are escaped.
+    """
+    parts = [
+        '<table class="archive-grid">\n  <caption class="visually-hidden">',
+        escape(_("已发布的各期简报，按年份从新到旧排列")),
+        "</caption>",
+    ]
+    for row in rows:
+        if row.kind == "year":
+            if len(parts) > 3:
+                parts.append("\n  </tbody>")
+            label = escape(_("%(year)s 年") % {"year": row.year})
+            digits = "".join(
+                f'<th scope="colgroup" aria-label="{label}">{cell.text}</th>'
+                if index == 0
+                else f'<th scope="colgroup" aria-hidden="true">{cell.text}</th>'
+                for index, cell in enumerate(row.cells)
+            )
+            parts.append(f'\n  <tbody id="y{row.year}">\n  <tr class="archive-year">{digits}</tr>')
+            continue
+        parts.append("\n  <tr>")
+        for cell in row.cells:
+            if cell.kind != "issue":
+                parts.append('<td class="archive-empty"></td>')
+            elif cell.current:
+                parts.append(
+                    f'<td class="archive-current" aria-current="page"><span>{cell.text}</span></td>'
+                )
+            else:
+                parts.append(f'<td><a href="{cell.url}">{cell.text}</a></td>')
+        parts.append("</tr>")
+    if rows:
+        parts.append("\n  </tbody>")
+    parts.append("\n</table>")
+    return mark_safe("".join(parts))  # noqa: S308 - see the docstring

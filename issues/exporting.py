@@ -7,7 +7,7 @@ they never hold a broken or missing link.
 """
 
 from issues.housefmt import IssueDoc, dump, dump_archive_grid
-from issues.models import Issue, Publication
+from issues.models import Publication, Revision
 from issues.rendering import with_entry_count
 
 
@@ -17,7 +17,7 @@ def archive_markdown(publication, current_date=None, *, now=None) -> str:
     Links are relative (``2026-11-10.md``), so they work both in a folder of
     exported files and under ``/issues/<date>.md`` on the site.
     """
-    dates = Issue.objects.published(now).values_list("publication_date", flat=True)
+    dates = Revision.objects.published_dates(now)
     cells = [(date, None if date == current_date else f"{date.isoformat()}.md") for date in dates]
     return dump_archive_grid(cells, heading_url=publication.archive_url)
 

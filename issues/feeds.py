@@ -5,9 +5,17 @@ publication, the earliest ``go_live_at`` among its approved revisions that
 have gone live, so a correction never makes feed readers announce an old
 issue as new. Atom's ``updated`` is the ``go_live_at`` of the live revision,
 i.e. when the version readers now see (a correction included) went live.
+
+Everything else comes from the live revision too (its date, title and stored
+HTML), never from the working copy. The request reaches the items through the
+framework's own hook, ``get_object()``: the feed object lives in the URLconf
+and is shared by every request, so it keeps no state of its own.
 """
 
-import copy
+import datetime
+import re
+from dataclasses import dataclass
+from urllib.parse import urljoin
 
 from django.contrib.syndication.views import Feed
 from django.db.models import Min, OuterRef, Subquery
@@ -17,24 +25,50 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed
 
 from issues.context_processors import current_publication
-from issues.models import Revision
-from issues.views import issue_title
+from issues.models import Publication, Revision
+from issues.views import format_issue_title
 
 LATEST = 20
 
+# Stored issue HTML is serialised by the sanitiser and by Django templates:
+# every attribute is double-quoted and its value escaped, so this finds each
+# link target exactly.
+_link_attribute = re.compile(r'(\s(?:href|src)=")([^"]*)(")')
+
+
+def absolute_links(html: str, page_url: str) -> str:
+    """``html`` with every link and image address resolved against ``page_url``.
+
+    Feed readers show an item's content out of its page, where site-relative
+    (``/sources/…``) and in-page (``#e-1``) addresses would lead nowhere.
+    """
+    return _link_attribute.sub(
+        lambda match: match.group(1) + urljoin(page_url, match.group(2)) + match.group(3), html
+    )
+
+
+@dataclass
+class FeedRequest:
+    """What one request's feed needs from the request: the site address and settings."""
+
+    site_url: str
+    publication: Publication
+    now: datetime.datetime
+
 
 class LatestIssuesFeed(Feed):
-    def __call__(self, request, *args, **kwargs):
-        # The instance is shared by all requests (it lives in the URLconf).
-        feed = copy.copy(self)
-        feed.request = request
-        return Feed.__call__(feed, request, *args, **kwargs)
+    def get_object(self, request, *args, **kwargs):
+        return FeedRequest(
+            site_url=request.build_absolute_uri("/"),
+            publication=current_publication(request),
+            now=timezone.now(),
+        )
 
-    def title(self):
-        return current_publication(self.request).name
+    def title(self, obj):
+        return obj.publication.name
 
-    def description(self):
-        return current_publication(self.request).tagline
+    def description(self, obj):
+        return obj.publication.tagline
 
     def link(self):
         return reverse("issues:home")
@@ -42,18 +76,16 @@ class LatestIssuesFeed(Feed):
     def feed_url(self):
         return reverse("issues:feed")
 
-    def items(self):
-        now = timezone.now()
+    def items(self, obj):
         first_live = (
             Revision.objects.approved()
-            .filter(issue=OuterRef("issue"), go_live_at__lte=now)
+            .filter(issue=OuterRef("issue"), go_live_at__lte=obj.now)
             .values("issue")
             .annotate(first=Min("go_live_at"))
             .values("first")
         )
-        return (
-            Revision.objects.live(now)
-            .select_related("issue")
+        items = list(
+            Revision.objects.live(obj.now)
             .defer("data")
             .annotate(
                 first_live_at=Subquery(first_live),
@@ -61,22 +93,25 @@ class LatestIssuesFeed(Feed):
                 headline_separator=KT("data__headline_separator"),
                 publication_name=KT("data__publication_name"),
             )
-            .order_by("-issue__publication_date")[:LATEST]
+            .order_by("-publication_date")[:LATEST]
         )
+        for item in items:
+            item.page_url = urljoin(obj.site_url, self.item_link(item))
+        return items
 
     def item_title(self, item):
-        return issue_title(_TitleParts(item))
-
-    def item_description(self, item):
-        # Links inside the stored HTML are site-relative (anchors, source pages).
-        site = self.request.build_absolute_uri("/")
-        page = self.request.build_absolute_uri(self.item_link(item))
-        return item.body_html.replace('href="/', f'href="{site}').replace(
-            'href="#', f'href="{page}#'
+        return format_issue_title(
+            item.publication_name or "",
+            item.publication_date,
+            item.headline or "",
+            item.headline_separator or "",
         )
 
+    def item_description(self, item):
+        return absolute_links(item.body_html, item.page_url)
+
     def item_link(self, item):
-        return reverse("issues:detail", args=[item.issue.publication_date])
+        return reverse("issues:detail", args=[item.publication_date])
 
     def item_pubdate(self, item):
         return item.first_live_at or item.go_live_at
@@ -88,18 +123,8 @@ class LatestIssuesFeed(Feed):
 class AtomIssuesFeed(LatestIssuesFeed):
     feed_type = Atom1Feed
 
-    def subtitle(self):
-        return self.description()
+    def subtitle(self, obj):
+        return self.description(obj)
 
     def feed_url(self):
         return reverse("issues:feed-atom")
-
-
-class _TitleParts:
-    """Just enough of an IssueDoc for ``issue_title`` without loading ``data``."""
-
-    def __init__(self, item):
-        self.publication_name = item.publication_name or ""
-        self.publication_date = item.issue.publication_date
-        self.headline = item.headline or ""
-        self.headline_separator = item.headline_separator or ""

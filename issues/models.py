@@ -17,10 +17,11 @@ import secrets
 import unicodedata
 
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import connections, models
-from django.db.models import Exists, F, Func, OuterRef, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -136,7 +137,9 @@ class IssueQuerySet(models.QuerySet):
         """Issues readers may see: an approved revision whose time has come.
 
         A scheduled issue is public from its ``go_live_at`` on, whether or not
-        the ``publish_scheduled`` job has run yet.
+        the ``publish_scheduled`` job has run yet. What readers see of them,
+        their date included, comes from that revision, never from the
+        working copy (``Revision.objects.live()``, ``Revision.publication_date``).
         """
         return self.filter(Exists(Revision.objects.live(now).filter(issue=OuterRef("pk"))))
 
@@ -518,6 +521,12 @@ class RevisionQuerySet(models.QuerySet):
             .order_by("-go_live_at")
         )
 
+    def published_dates(self, now=None):
+        """The dates readers see, newest first: each live revision's own date."""
+        return list(
+            self.live(now).order_by("-publication_date").values_list("publication_date", flat=True)
+        )
+
 
 class Revision(models.Model):
     """A snapshot of an issue's whole content, recorded on every save.
@@ -550,8 +559,15 @@ class Revision(models.Model):
         blank=True,
         related_name="+",
     )
-    go_live_at = models.DateTimeField(_("发布时间"), null=True, blank=True)
-    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True)
+    go_live_at = models.DateTimeField(_("发布时间"), null=True, blank=True, db_index=True)
+    withdrawn_at = models.DateTimeField(_("撤回时间"), null=True, blank=True, db_index=True)
+    # Set when the revision is frozen for readers (``issues.publishing``): the
+    # date readers see and link to is the approved one, never the working
+    # copy's, so an editor cannot move a published issue without review.
+    publication_date = models.DateField(null=True, blank=True, editable=False, db_index=True)
+    # When readers' view of this revision last changed (approval, re-render);
+    # part of the page cache's publication state (``issues.cache``).
+    frozen_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
     # False for a save that changed nothing: it makes nobody an author.
     content_changed = models.BooleanField(default=True, editable=False)
     restored_from = models.ForeignKey(
@@ -662,23 +678,29 @@ class ShareLink(models.Model):
         return reverse("issues:shared", args=[self.token])
 
 
+# Ranking looks at this many of the newest matches, whatever their number.
+RANKED_CANDIDATES = 1000
+
+
 class PublicEntryQuerySet(models.QuerySet):
     def published(self, now=None):
         """Entries of the revision each public issue shows now, and nothing else."""
         return self.filter(revision__in=Revision.objects.live(now).values("pk"))
 
-    def search(self, query):
-        """Entries containing every word of ``query`` (Chinese, Latin or mixed).
+    def search(self, query, ranked=False):
+        """Entries containing every word of ``query`` (Chinese, Latin or mixed), newest first.
 
         On PostgreSQL each word becomes a phrase of its search tokens (CJK
-        bigrams, see ``issues.search``), the phrases are AND-ed, matched against
-        ``to_tsvector('simple', search_text)`` (GIN index, migration
-        0004_search_index) and ranked with ``SearchRank``. Elsewhere, and for
+        bigrams, see ``issues.search``), Latin tokens matching as prefixes
+        (``mnn`` finds ``MNNv2``); the phrases are AND-ed and matched against
+        the stored, GIN-indexed ``search_vector``. ``ranked=True`` orders by
+        ``SearchRank`` instead, over the newest ``RANKED_CANDIDATES`` matches
+        only, so a common word costs the same as a rare one. Elsewhere, and for
         words the index cannot serve (a lone Chinese character), every word
         must appear as a substring of the title, source, label or summary.
         The query only ever reaches the database as parameters.
         """
-        from issues.search import query_terms, term_phrase
+        from issues.search import query_terms, term_tsquery
 
         terms = query_terms(query)
         if not terms:
@@ -692,35 +714,31 @@ class PublicEntryQuerySet(models.QuerySet):
                 | Q(summary__icontains=term)
             )
 
+        result = self.order_by("-publication_date", "position")
         if connections[self.db].vendor != "postgresql":
-            result = self
             for term in terms:
                 result = result.filter(substring(term))
             return result
 
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+        from django.contrib.postgres.search import SearchQuery, SearchRank
 
-        # Exactly the indexed expression (no COALESCE), so the planner can use the index.
-        vector = Func(
-            F("search_text"),
-            function="to_tsvector",
-            template="%(function)s('simple'::regconfig, %(expressions)s)",
-            output_field=SearchVectorField(),
-        )
-        result, tsquery = self, None
+        tsquery = None
         for term in terms:
-            phrase = term_phrase(term)
-            if phrase is None:
+            raw = term_tsquery(term)
+            if raw is None:
                 result = result.filter(substring(term))
                 continue
-            part = SearchQuery(phrase, search_type="phrase", config="simple")
+            part = SearchQuery(raw, search_type="raw", config="simple")
             tsquery = part if tsquery is None else tsquery & part
         if tsquery is None:
             return result
+        result = result.filter(search_vector=tsquery)
+        if not ranked:
+            return result
+        candidates = result.values("pk")[:RANKED_CANDIDATES]
         return (
-            result.alias(search_vector=vector)
-            .filter(search_vector=tsquery)
-            .annotate(rank=SearchRank(vector, tsquery))
+            self.model.objects.filter(pk__in=candidates)
+            .annotate(rank=SearchRank(F("search_vector"), tsquery))
             .order_by("-rank", "-publication_date", "position")
         )
 
@@ -740,15 +758,26 @@ class PublicEntry(models.Model):
     normalized_url = models.CharField(max_length=2000, blank=True)
     summary = models.TextField(blank=True)
     # Plain text with CJK runs split into overlapping bigrams, Latin words kept
-    # whole; PostgreSQL indexes it as a tsvector so two-character Chinese
-    # queries are served by an index.
+    # whole; PostgreSQL stores it as a tsvector (``search_vector``, GIN-indexed,
+    # filled when the revision is frozen) so two-character Chinese queries are
+    # served by an index and nothing recomputes ``to_tsvector`` per query.
     search_text = models.TextField(blank=True)
+    search_vector = SearchVectorField(null=True, editable=False)
 
     objects = PublicEntryQuerySet.as_manager()
 
     class Meta:
         ordering = ["-publication_date", "position"]
-        indexes = [models.Index(fields=["normalized_url"], name="publicentry_normalized_url_idx")]
+        indexes = [
+            models.Index(fields=["normalized_url"], name="publicentry_normalized_url_idx"),
+            models.Index(F("publication_date").desc(), "position", name="publicentry_newest_idx"),
+            models.Index(
+                "source",
+                F("publication_date").desc(),
+                "position",
+                name="publicentry_source_newest_idx",
+            ),
+        ]
 
     def __str__(self):
         return self.title

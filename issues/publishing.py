@@ -4,11 +4,18 @@ Called by the workflow when a revision is approved, and by ``rerender`` when
 the sanitiser or templates change: the issue's HTML is rendered once here and
 stored, and its entries are copied into ``PublicEntry`` for search and source
 pages. The read path renders nothing.
+
+The revision also keeps the date of its own content (``publication_date``):
+readers find and link an issue by that date, never by the working copy's, so
+changing the date of a published issue reaches readers only through review.
+``frozen_at`` records the moment, so cached pages (``issues.cache``) change
+with it.
 """
 
 from django.conf import settings
-from django.db import transaction
-from django.utils import translation
+from django.contrib.postgres.search import SearchVector
+from django.db import connections, transaction
+from django.utils import timezone, translation
 
 from curation.normalize import normalize_url
 from issues.models import PublicEntry, Revision
@@ -23,7 +30,9 @@ def freeze_revision(revision: Revision) -> Revision:
     # language, not in the approving reviewer's browser language.
     with translation.override(settings.LANGUAGE_CODE):
         revision.body_html = render_issue_body(doc)
-    revision.save(update_fields=["body_html"])
+    revision.publication_date = doc.publication_date
+    revision.frozen_at = timezone.now()
+    revision.save(update_fields=["body_html", "publication_date", "frozen_at"])
     revision.public_entries.all().delete()
     rows = []
     position = 0
@@ -50,4 +59,11 @@ def freeze_revision(revision: Revision) -> Revision:
             )
             position += 1
     PublicEntry.objects.bulk_create(rows)
+    store_search_vectors(PublicEntry.objects.filter(revision=revision))
     return revision
+
+
+def store_search_vectors(entries):
+    """Compute each entry's tsvector once, here, rather than in every search (PostgreSQL)."""
+    if connections[entries.db].vendor == "postgresql":
+        entries.update(search_vector=SearchVector("search_text", config="simple"))

@@ -66,6 +66,23 @@ def term_phrase(term: str) -> str | None:
     return " ".join(parts)
 
 
+def term_tsquery(term: str) -> str | None:
+    """The term as a PostgreSQL ``to_tsquery`` phrase, or None if the index cannot serve it.
+
+    Like ``term_phrase``, with each Latin word matched as a prefix, so that
+    ``mnn`` finds ``MNNv2`` and ``microcontroller`` finds ``Microcontrollers``.
+    Tokens hold only CJK characters and ``[0-9a-z._+#-]`` (see ``tokens``), so
+    quoting them is enough to keep the query's syntax out of a reader's hands.
+    """
+    if term_phrase(term) is None:
+        return None
+    parts = []
+    for token in tokens(term):
+        quoted = "'" + token.replace("'", "''") + "'"
+        parts.append(quoted if _cjk_run.match(token) else quoted + ":*")
+    return " <-> ".join(parts)
+
+
 # --- Showing results ---------------------------------------------------------
 
 

@@ -5,7 +5,7 @@ from issues.models import Revision
 
 
 class IssueSitemap(Sitemap):
-    """One URL per published issue, last modified when its live revision went live."""
+    """Each published issue at its live revision's date, modified when that went live."""
 
     changefreq = "monthly"
     priority = 0.8
@@ -13,13 +13,12 @@ class IssueSitemap(Sitemap):
     def items(self):
         return (
             Revision.objects.live()
-            .select_related("issue")
-            .only("go_live_at", "issue", "issue__publication_date")
-            .order_by("-issue__publication_date")
+            .only("go_live_at", "publication_date")
+            .order_by("-publication_date")
         )
 
     def location(self, item):
-        return reverse("issues:detail", args=[item.issue.publication_date])
+        return reverse("issues:detail", args=[item.publication_date])
 
     def lastmod(self, item):
         return item.go_live_at

@@ -4,6 +4,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import path, register_converter
 
 from issues import views
+from issues.cache import public_page
 from issues.feeds import AtomIssuesFeed, LatestIssuesFeed
 from issues.sitemaps import sitemaps
 
@@ -25,16 +26,18 @@ register_converter(IsoDateConverter, "isodate")
 app_name = "issues"
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("archive/", views.ArchiveView.as_view(), name="archive"),
-    path("issues/<isodate:date>/", views.IssueDetailView.as_view(), name="detail"),
-    path("issues/<isodate:date>.md", views.issue_markdown, name="markdown"),
-    path("search/", views.SearchView.as_view(), name="search"),
-    path("sources/<path:source>/", views.SourceView.as_view(), name="source"),
-    path("feed/", LatestIssuesFeed(), name="feed"),
-    path("feed/atom/", AtomIssuesFeed(), name="feed-atom"),
+    # Public pages: the same for every reader, cached until what is published changes.
+    path("", public_page(views.HomeView.as_view()), name="home"),
+    path("archive/", public_page(views.ArchiveView.as_view()), name="archive"),
+    path("issues/<isodate:date>/", public_page(views.IssueDetailView.as_view()), name="detail"),
+    path("issues/<isodate:date>.md", public_page(views.issue_markdown), name="markdown"),
+    path("search/", public_page(views.SearchView.as_view(), seconds=600), name="search"),
+    path("sources/<path:source>/", public_page(views.SourceView.as_view()), name="source"),
+    path("feed/", public_page(LatestIssuesFeed()), name="feed"),
+    path("feed/atom/", public_page(AtomIssuesFeed()), name="feed-atom"),
+    path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    path("robots.txt", public_page(views.robots_txt), name="robots"),
+    # The working copy, for staff and share links: never cached.
     path("preview/<isodate:date>/", views.preview_issue, name="preview"),
     path("shared/<str:token>/", views.shared_issue, name="shared"),
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots"),
 ]

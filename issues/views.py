@@ -12,17 +12,19 @@ the revision (or page of entries), the published dates (archive grid and
 previous/next links) and the publication settings.
 """
 
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from issues.archive import archive_rows, neighbours
+from issues.archive import archive_rows, grid_html, neighbours
 from issues.documents import document_from_issue
 from issues.exporting import issue_markdown as issue_markdown_text
 from issues.models import Issue, PublicEntry, Revision, ShareLink
@@ -31,14 +33,25 @@ from issues.search import excerpt, highlight, query_terms
 
 NOINDEX = "noindex, nofollow"
 LEAD_LENGTH = 120
+# Issue pages carry this many years of the archive grid (plus the issue's own
+# year), so their size does not grow with the catalogue; /archive/ has it all.
+ISSUE_PAGE_YEARS = 2
+# Search counts its hits up to here and then says "1000+".
+MAX_COUNTED = 1000
+
+
+def format_issue_title(publication_name, date, headline, separator) -> str:
+    """The H1 of the house format: "嵌入式AI简报 (2021-07-18)：headline"."""
+    title = f"{publication_name} ({date.isoformat()})"
+    if headline:
+        title += (separator or " ") + headline
+    return title
 
 
 def issue_title(doc) -> str:
-    """The H1 of the house format: "嵌入式AI简报 (2021-07-18)：headline"."""
-    title = f"{doc.publication_name} ({doc.publication_date.isoformat()})"
-    if doc.headline:
-        title += (doc.headline_separator or " ") + doc.headline
-    return title
+    return format_issue_title(
+        doc.publication_name, doc.publication_date, doc.headline, doc.headline_separator
+    )
 
 
 def issue_lead(doc) -> str:
@@ -48,8 +61,27 @@ def issue_lead(doc) -> str:
     return Truncator(plain_text("\n".join(lines))).chars(LEAD_LENGTH)
 
 
+def issue_path_builder():
+    """``date -> /issues/<date>/`` with one ``reverse()``, for grids of thousands of links."""
+    placeholder = "0001-01-01"
+    head, tail = reverse("issues:detail", args=[placeholder]).split(placeholder)
+    return lambda date: f"{head}{date.isoformat()}{tail}"
+
+
+def recent_years(dates, current, count=ISSUE_PAGE_YEARS):
+    """The dates of the newest ``count`` years, and of ``current``'s year: a bounded grid."""
+    years = sorted({date.year for date in dates}, reverse=True)[:count]
+    years.append(current.year)
+    return [date for date in dates if date.year in years]
+
+
 class ReaderMixin:
-    """Where every reader page starts: what is published *now*."""
+    """Where every reader page starts: what is published *now*.
+
+    Everything shown comes from the live revisions, the issue's date and
+    address included (``Revision.publication_date``): the working copy never
+    reaches a reader.
+    """
 
     def dispatch(self, request, *args, **kwargs):
         self.now = timezone.now()
@@ -59,16 +91,13 @@ class ReaderMixin:
         return Revision.objects.live(self.now).select_related("issue")
 
     def published_dates(self):
-        return list(
-            Issue.objects.published(self.now)
-            .order_by("-publication_date")
-            .values_list("publication_date", flat=True)
-        )
+        return Revision.objects.published_dates(self.now)
 
     def issue_context(self, revision):
         doc = revision.document()
+        date = revision.publication_date
         dates = self.published_dates()
-        older, newer = neighbours(dates, doc.publication_date)
+        older, newer = neighbours(dates, date)
         return {
             "revision": revision,
             "doc": doc,
@@ -77,10 +106,29 @@ class ReaderMixin:
             "lead": issue_lead(doc),
             "older": older,
             "newer": newer,
-            "archive": archive_rows(dates, current=doc.publication_date),
-            "canonical_path": reverse("issues:detail", args=[doc.publication_date]),
-            "markdown_path": reverse("issues:markdown", args=[doc.publication_date]),
+            "archive": grid_html(
+                archive_rows(recent_years(dates, date), current=date, link=issue_path_builder())
+            ),
+            "archive_partial": True,
+            "canonical_path": reverse("issues:detail", args=[date]),
+            "markdown_path": reverse("issues:markdown", args=[date]),
         }
+
+
+def moved_issue(date, now):
+    """The live revision of an issue that readers knew under ``date`` before an approved change.
+
+    An approved correction may change an issue's date; the old address then
+    leads to the new one (301) instead of a 404.
+    """
+    earlier = Revision.objects.approved().filter(publication_date=date, go_live_at__lte=now)
+    return (
+        Revision.objects.live(now)
+        .filter(issue__in=earlier.values("issue"))
+        .exclude(publication_date=date)
+        .only("publication_date")
+        .first()
+    )
 
 
 class HomeView(ReaderMixin, TemplateView):
@@ -90,7 +138,7 @@ class HomeView(ReaderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        latest = self.live_revisions().order_by("-issue__publication_date").first()
+        latest = self.live_revisions().order_by("-publication_date").first()
         if latest is not None:
             context.update(self.issue_context(latest))
             context["canonical_path"] = reverse("issues:home")
@@ -100,12 +148,19 @@ class HomeView(ReaderMixin, TemplateView):
 class IssueDetailView(ReaderMixin, TemplateView):
     template_name = "issues/issue_detail.html"
 
+    def get(self, request, *args, **kwargs):
+        date = kwargs["date"]
+        self.revision = self.live_revisions().filter(publication_date=date).first()
+        if self.revision is None:
+            moved = moved_issue(date, self.now)
+            if moved is None:
+                raise Http404(_("没有这一期简报。"))
+            return redirect("issues:detail", moved.publication_date, permanent=True)
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        revision = self.live_revisions().filter(issue__publication_date=kwargs["date"]).first()
-        if revision is None:
-            raise Http404(_("没有这一期简报。"))
-        context.update(self.issue_context(revision))
+        context.update(self.issue_context(self.revision))
         return context
 
 
@@ -116,19 +171,23 @@ class ArchiveView(ReaderMixin, TemplateView):
         context = super().get_context_data(**kwargs)
         dates = self.published_dates()
         context.update(
-            archive=archive_rows(dates),
+            archive=grid_html(archive_rows(dates, link=issue_path_builder())),
             issue_count=len(dates),
             canonical_path=reverse("issues:archive"),
         )
         return context
 
 
-@require_GET
+@require_safe
 def issue_markdown(request, date):
     """The issue's live revision as a house-format Markdown file."""
-    revision = Revision.objects.live().filter(issue__publication_date=date).first()
+    now = timezone.now()
+    revision = Revision.objects.live(now).filter(publication_date=date).first()
     if revision is None:
-        raise Http404(_("没有这一期简报。"))
+        moved = moved_issue(date, now)
+        if moved is None:
+            raise Http404(_("没有这一期简报。"))
+        return redirect("issues:markdown", moved.publication_date, permanent=True)
     response = HttpResponse(
         issue_markdown_text(revision.document()), content_type="text/markdown; charset=utf-8"
     )
@@ -154,17 +213,35 @@ class EntryListMixin(ReaderMixin):
         return context
 
 
+class CappedPaginator(Paginator):
+    """Counts at most ``MAX_COUNTED`` results: "1000+" costs what "20" costs."""
+
+    @cached_property
+    def count(self):
+        return self.object_list[: MAX_COUNTED + 1].count()
+
+
 class SearchView(EntryListMixin, ListView):
+    """Newest first; ``?order=relevance`` ranks the newest matches instead."""
+
     template_name = "issues/search.html"
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
         self.query = self.request.GET.get("q", "").strip()[:200]
         self.terms = query_terms(self.query)
-        return PublicEntry.objects.published(self.now).search(self.query)
+        self.ranked = self.request.GET.get("order") == "relevance"
+        return PublicEntry.objects.published(self.now).search(self.query, ranked=self.ranked)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(query=self.query, canonical_path=reverse("issues:search"))
+        count = context["paginator"].count if context.get("paginator") else 0
+        context.update(
+            query=self.query,
+            hits_capped=count > MAX_COUNTED,
+            max_counted=MAX_COUNTED,
+            canonical_path=reverse("issues:search"),
+        )
         return context
 
 
@@ -172,15 +249,28 @@ class SourceView(EntryListMixin, ListView):
     """Every published entry from one source, newest first."""
 
     template_name = "issues/source.html"
-    allow_empty = False
+    paginator_class = CappedPaginator
 
     def get_queryset(self):
-        return PublicEntry.objects.published(self.now).filter(source=self.kwargs["source"])
+        return (
+            PublicEntry.objects.published(self.now)
+            .filter(source=self.kwargs["source"])
+            .order_by("-publication_date", "position")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        # Not ListView's allow_empty, which asks the database once more.
+        count = context["paginator"].count
+        if not count:
+            raise Http404
         source = self.kwargs["source"]
-        context.update(source=source, canonical_path=reverse("issues:source", args=[source]))
+        context.update(
+            source=source,
+            hits_capped=count > MAX_COUNTED,
+            max_counted=MAX_COUNTED,
+            canonical_path=reverse("issues:source", args=[source]),
+        )
         return context
 
 
@@ -221,7 +311,7 @@ def shared_issue(request, token):
     return render_working_copy(request, link.issue, banner=_("预览 — 未发布"))
 
 
-@require_GET
+@require_safe
 def robots_txt(request):
     lines = [
         "User-agent: *",

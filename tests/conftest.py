@@ -73,3 +73,17 @@ def run_task_worker(db, monkeypatch):
         return worker._run_tasks
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache, as a freshly deployed site would."""
+    from django.core.cache import cache
+
+    from issues.cache import forget
+
+    cache.clear()
+    forget()
+    yield
+    cache.clear()
+    forget()

@@ -85,3 +85,17 @@ def test_issue_page_marks_its_own_cell_without_linking_it(client, db):
     assert 'aria-current="page"><span>2021-01-04</span>' in grid
     assert 'href="/issues/2021-01-04/"' not in grid
     assert 'href="/issues/2021-01-18/"' in grid
+
+
+def test_issue_pages_carry_recent_years_of_the_grid_and_the_archive_all_of_them(client, db):
+    for year in range(2015, 2022):
+        publish(make_issue(D(year, 5, 3), sections=()))
+    old_issue = client.get("/issues/2016-05-03/").content.decode()
+    grid = old_issue[old_issue.index('class="archive-grid"') :]
+    years = re.findall(r'<tbody id="y(\d{4})">', grid)
+    assert years == ["2021", "2020", "2016"]  # the newest two, and the issue's own year
+    assert 'href="/archive/"' in old_issue
+    home = client.get("/").content.decode()
+    assert re.findall(r'<tbody id="y(\d{4})">', home) == ["2021", "2020"]
+    archive = client.get("/archive/").content.decode()
+    assert len(re.findall(r'<tbody id="y(\d{4})">', archive)) == 7

@@ -151,19 +151,66 @@ postgres_only = pytest.mark.skipif(
 
 
 @postgres_only
-def test_postgres_search_is_served_by_the_gin_index(corpus):
+def test_postgres_search_is_served_by_the_stored_vector_index(corpus):
     queryset = PublicEntry.objects.search("量化 mnn")
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
         plan = queryset.explain()
-    assert "issues_publicentry_search_gin" in plan
+    assert "publicentry_search_vector_gin" in plan
+    assert "to_tsvector" not in str(queryset.query)
 
 
 @postgres_only
-def test_postgres_search_ranks_better_matches_first(corpus):
+def test_postgres_relevance_order_ranks_better_matches_first(corpus):
     issue = make_issue(D(2021, 8, 1), sections=(("论文", 0),))
     add_entry(issue, "量化", summary="量化 量化 量化")
     publish(issue)
-    results = list(PublicEntry.objects.published().search("量化"))
+    older = make_issue(D(2020, 8, 1), sections=(("论文", 0),))
+    add_entry(older, "量化量化量化", summary="量化 量化 量化 量化 量化")
+    publish(older)
+    results = list(PublicEntry.objects.published().search("量化", ranked=True))
     assert results[0].rank >= results[-1].rank
-    assert results[0].summary == "量化 量化 量化"
+    assert results[0].title == "量化量化量化"
+
+
+@postgres_only
+def test_postgres_latin_words_match_as_prefixes(corpus):
+    issue = make_issue(D(2021, 8, 1), sections=(("论文", 0),))
+    add_entry(issue, "MNNv2 lands", summary="Microcontrollers get int4 kernels")
+    publish(issue)
+    assert "MNNv2 lands" in titles("mnn")
+    assert titles("microcontroller") == ["MNNv2 lands"]
+    assert titles("microcontrollers") == ["MNNv2 lands"]
+    assert titles("controller") == []
+
+
+def test_results_come_newest_first(db):
+    for year in (2019, 2021, 2020):
+        issue = make_issue(D(year, 3, 1), sections=(("论文", 0),))
+        add_entry(issue, f"{year} 年的量化进展")
+        publish(issue)
+    results = [entry.title for entry in PublicEntry.objects.published().search("量化")]
+    assert results == ["2021 年的量化进展", "2020 年的量化进展", "2019 年的量化进展"]
+
+
+def test_the_hit_count_stops_counting_at_the_cap(client, db, monkeypatch):
+    monkeypatch.setattr("issues.views.MAX_COUNTED", 3)
+    issue = make_issue(D(2021, 3, 1), sections=(("论文", 0),))
+    for number in range(5):
+        add_entry(issue, f"量化方法 {number}")
+    publish(issue)
+    page = client.get("/search/", {"q": "量化"}).content.decode()
+    assert "找到 3+ 条结果" in page
+    few = client.get("/search/", {"q": "方法 4"}).content.decode()
+    assert "找到 1 条结果" in few
+
+
+def test_a_source_page_stops_counting_at_the_cap_too(client, db, monkeypatch):
+    monkeypatch.setattr("issues.views.MAX_COUNTED", 3)
+    issue = make_issue(D(2021, 3, 1), sections=(("论文", 0),))
+    for number in range(5):
+        add_entry(issue, f"条目 {number}", source="大来源")
+    publish(issue)
+    page = client.get("/sources/大来源/").content.decode()
+    assert "来自“大来源”的 3+ 条内容" in page
+    assert page.count('class="result"') == 4  # results beyond the cap are not paged to

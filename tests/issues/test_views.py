@@ -182,7 +182,7 @@ def test_public_pages_use_a_fixed_number_of_queries(client, db, url, django_asse
         publish(issue, at=timezone.now() - datetime.timedelta(days=1))
     with django_assert_max_num_queries(with_ten):
         client.get(url)
-    assert with_ten <= 5
+    assert with_ten <= 4
 
 
 def test_the_largest_issue_page_with_its_css_stays_under_100_kb(client, db):
