@@ -15,10 +15,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import groupby
 
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext as _
-
 COLUMNS = 4
 
 
@@ -83,46 +79,3 @@ def neighbours(
     older = [date for date in ordered if date < current]
     newer = [date for date in ordered if date > current]
     return (older[-1] if older else None, newer[0] if newer else None)
-
-
-def grid_html(rows: list[Row]) -> SafeString:
-    """The grid as an HTML table, one ``<tbody>`` per year.
-
-    Built here rather than in a template: /archive/ has thousands of cells,
-    and a template loop spent most of the page's time on them. Everything
-    written comes from dates, years and paths made by ``reverse()``, none of
-    which can hold markup; the translated texts are escaped.
-    """
-    parts = [
-        '<table class="archive-grid">\n  <caption class="visually-hidden">',
-        escape(_("已发布的各期简报，按年份从新到旧排列")),
-        "</caption>",
-    ]
-    for row in rows:
-        if row.kind == "year":
-            if len(parts) > 3:
-                parts.append("\n  </tbody>")
-            label = escape(_("%(year)s 年") % {"year": row.year})
-            digits = "".join(
-                f'<th scope="colgroup" aria-label="{label}">{cell.text}</th>'
-                if index == 0
-                else f'<th scope="colgroup" aria-hidden="true">{cell.text}</th>'
-                for index, cell in enumerate(row.cells)
-            )
-            parts.append(f'\n  <tbody id="y{row.year}">\n  <tr class="archive-year">{digits}</tr>')
-            continue
-        parts.append("\n  <tr>")
-        for cell in row.cells:
-            if cell.kind != "issue":
-                parts.append('<td class="archive-empty"></td>')
-            elif cell.current:
-                parts.append(
-                    f'<td class="archive-current" aria-current="page"><span>{cell.text}</span></td>'
-                )
-            else:
-                parts.append(f'<td><a href="{cell.url}">{cell.text}</a></td>')
-        parts.append("</tr>")
-    if rows:
-        parts.append("\n  </tbody>")
-    parts.append("\n</table>")
-    return mark_safe("".join(parts))  # noqa: S308 - see the docstring

@@ -2,8 +2,10 @@
 
 Every user-written Markdown field goes through ``render_markdown``: Markdown to
 HTML, then ``nh3`` with an explicit allow-list, so scripts, event handlers,
-style, iframes and ``javascript:``/``data:`` URLs never reach a reader. This is
-the project's only ``mark_safe``.
+style, iframes and ``javascript:``/``data:`` URLs never reach a reader. Every
+``mark_safe`` on content is here (search highlights included); the only other
+one in the project marks the composer's JSON settings safe after escaping
+them the way ``json_script`` does.
 """
 
 import dataclasses
@@ -17,8 +19,11 @@ from urllib.parse import urljoin, urlsplit
 import markdown
 import nh3
 from django.template.loader import render_to_string
+from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
+
+from issues import archive
 
 ALLOWED_TAGS = {
     "a",
@@ -347,3 +352,65 @@ def render_wechat_issue(doc, *, base_url: str) -> SafeString:
         {"doc": doc, "preamble_html": render_markdown(doc.preamble), "sections": sections},
     )
     return wechat_html(html, base_url)
+
+
+def highlight(text: str, terms: list[str]):
+    """``text`` escaped, with every case-insensitive occurrence of a term in <mark>.
+
+    Matches are found in the raw text and each piece is escaped on its own,
+    so a term can never match inside an entity or inject markup.
+    """
+    wanted = sorted({term for term in terms if term}, key=len, reverse=True)
+    if not wanted or not text:
+        return escape(text or "")
+    pattern = re.compile("|".join(re.escape(term) for term in wanted), re.IGNORECASE)
+    result = SafeString("")
+    position = 0
+    for match in pattern.finditer(text):
+        result += escape(text[position : match.start()])
+        result += format_html("<mark>{}</mark>", match.group(0))
+        position = match.end()
+    return result + escape(text[position:])
+
+
+def grid_html(rows: list[archive.Row]) -> SafeString:
+    """The grid as an HTML table, one ``<tbody>`` per year.
+
+    Built here rather than in a template: /archive/ has thousands of cells,
+    and a template loop spent most of the page's time on them. Everything
+    written comes from dates, years and paths made by ``reverse()``, none of
+    which can hold markup; the translated texts are escaped.
+    """
+    parts = [
+        '<table class="archive-grid">\n  <caption class="visually-hidden">',
+        escape(gettext("已发布的各期简报，按年份从新到旧排列")),
+        "</caption>",
+    ]
+    for row in rows:
+        if row.kind == "year":
+            if len(parts) > 3:
+                parts.append("\n  </tbody>")
+            label = escape(gettext("%(year)s 年") % {"year": row.year})
+            digits = "".join(
+                f'<th scope="colgroup" aria-label="{label}">{cell.text}</th>'
+                if index == 0
+                else f'<th scope="colgroup" aria-hidden="true">{cell.text}</th>'
+                for index, cell in enumerate(row.cells)
+            )
+            parts.append(f'\n  <tbody id="y{row.year}">\n  <tr class="archive-year">{digits}</tr>')
+            continue
+        parts.append("\n  <tr>")
+        for cell in row.cells:
+            if cell.kind != "issue":
+                parts.append('<td class="archive-empty"></td>')
+            elif cell.current:
+                parts.append(
+                    f'<td class="archive-current" aria-current="page"><span>{cell.text}</span></td>'
+                )
+            else:
+                parts.append(f'<td><a href="{cell.url}">{cell.text}</a></td>')
+        parts.append("</tr>")
+    if rows:
+        parts.append("\n  </tbody>")
+    parts.append("\n</table>")
+    return mark_safe("".join(parts))  # noqa: S308 - see the docstring

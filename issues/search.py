@@ -9,9 +9,6 @@ two-character word such as 量化 is one token that an index can serve.
 
 import re
 
-from django.utils.html import escape, format_html
-from django.utils.safestring import SafeString
-
 _cjk = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _token = re.compile(rf"[{_cjk}]+|[0-9a-z][0-9a-z._+#-]*", re.IGNORECASE)
 _cjk_run = re.compile(rf"^[{_cjk}]+$")
@@ -96,22 +93,3 @@ def excerpt(text: str, terms: list[str], width: int = 140) -> str:
     end = min(len(text), start + width)
     start = max(0, end - width)
     return ("…" if start else "") + text[start:end] + ("…" if end < len(text) else "")
-
-
-def highlight(text: str, terms: list[str]):
-    """``text`` escaped, with every case-insensitive occurrence of a term in <mark>.
-
-    Matches are found in the raw text and each piece is escaped on its own,
-    so a term can never match inside an entity or inject markup.
-    """
-    wanted = sorted({term for term in terms if term}, key=len, reverse=True)
-    if not wanted or not text:
-        return escape(text or "")
-    pattern = re.compile("|".join(re.escape(term) for term in wanted), re.IGNORECASE)
-    result = SafeString("")
-    position = 0
-    for match in pattern.finditer(text):
-        result += escape(text[position : match.start()])
-        result += format_html("<mark>{}</mark>", match.group(0))
-        position = match.end()
-    return result + escape(text[position:])

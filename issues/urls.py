@@ -30,7 +30,7 @@ urlpatterns = [
     path("", public_page(views.HomeView.as_view()), name="home"),
     path("archive/", public_page(views.ArchiveView.as_view()), name="archive"),
     path("issues/<isodate:date>/", public_page(views.IssueDetailView.as_view()), name="detail"),
-    path("issues/<isodate:date>.md", public_page(views.issue_markdown), name="markdown"),
+    path("issues/<isodate:date>.md", public_page(views.issue_file), name="markdown"),
     path("search/", public_page(views.SearchView.as_view(), seconds=600), name="search"),
     path("sources/<path:source>/", public_page(views.SourceView.as_view()), name="source"),
     path("feed/", public_page(LatestIssuesFeed()), name="feed"),

@@ -24,12 +24,18 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from issues.archive import archive_rows, grid_html, neighbours
+from issues.archive import archive_rows, neighbours
 from issues.documents import document_from_issue
-from issues.exporting import issue_markdown as issue_markdown_text
+from issues.exporting import issue_markdown
 from issues.models import Issue, PublicEntry, Revision, ShareLink
-from issues.rendering import expand_entry_count, plain_text, render_issue_body
-from issues.search import excerpt, highlight, query_terms
+from issues.rendering import (
+    expand_entry_count,
+    grid_html,
+    highlight,
+    plain_text,
+    render_issue_body,
+)
+from issues.search import excerpt, query_terms
 
 NOINDEX = "noindex, nofollow"
 LEAD_LENGTH = 120
@@ -179,7 +185,7 @@ class ArchiveView(ReaderMixin, TemplateView):
 
 
 @require_safe
-def issue_markdown(request, date):
+def issue_file(request, date):
     """The issue's live revision as a house-format Markdown file."""
     now = timezone.now()
     revision = Revision.objects.live(now).filter(publication_date=date).first()
@@ -189,7 +195,7 @@ def issue_markdown(request, date):
             raise Http404(_("没有这一期简报。"))
         return redirect("issues:markdown", moved.publication_date, permanent=True)
     response = HttpResponse(
-        issue_markdown_text(revision.document()), content_type="text/markdown; charset=utf-8"
+        issue_markdown(revision.document()), content_type="text/markdown; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{date.isoformat()}.md"'
     return response

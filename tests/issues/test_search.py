@@ -7,7 +7,8 @@ import pytest
 from django.db import connection
 
 from issues.models import Entry, PublicEntry, Section
-from issues.search import highlight, query_terms, term_phrase
+from issues.rendering import highlight
+from issues.search import query_terms, term_phrase
 from tests.factories import make_issue, publish
 
 D = datetime.date
