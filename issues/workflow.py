@@ -253,6 +253,29 @@ def _check_reviewed_version(issue, reviewed_version):
         )
 
 
+def _check_date_free(issue):
+    """Readers find an issue by its date: two issues must not go out on one day.
+
+    Working-copy dates are unique, but an issue whose date was changed in a
+    correction still stands at its old date for readers until it is approved.
+    """
+    newer = Revision.objects.approved().filter(
+        issue=OuterRef("issue"), go_live_at__gt=OuterRef("go_live_at")
+    )
+    taken = (
+        Revision.objects.approved()
+        .filter(publication_date=issue.publication_date)
+        .exclude(issue=issue)
+        .exclude(Exists(newer))
+    )
+    if taken.exists():
+        raise ValidationError(
+            _("读者在 %(date)s 已经看到另一期简报（或它已排期），请先为这一期换个日期。"),
+            code="date_taken",
+            params={"date": issue.publication_date.isoformat()},
+        )
+
+
 def _sync(original):
     """Give the caller's instance the values just written."""
     original.refresh_from_db()
@@ -365,6 +388,7 @@ def approve(issue, user, publish_at=None, *, reviewed_version=None) -> IssueEven
     to = _target(locked, action)
     _check(can_approve(user, locked))
     _check_reviewed_version(locked, reviewed_version)
+    _check_date_free(locked)
     revision = _snapshot(
         locked,
         user,

@@ -43,9 +43,12 @@ class IssueAdmin(IssueViewsMixin, nested_admin.NestedModelAdmin):
         js = ["admin/issues/composer.js", "curation/linkcheck.js", "curation/inbox_picker.js"]
 
     def view_on_site(self, obj):
-        # An issue readers cannot see yet would 404 on the site: show its preview.
-        if obj.is_public():
-            return obj.get_absolute_url()
+        # Readers find the issue at the date of the revision they see, which a
+        # correction in progress may have changed; an issue readers cannot see
+        # yet would 404 on the site, so it opens its preview.
+        live = obj.live_revision()
+        if live is not None:
+            return reverse("issues:detail", args=[live.publication_date.isoformat()])
         return reverse("issues:preview", args=[obj.publication_date.isoformat()])
 
     def get_formset_kwargs(self, request, obj, inline, prefix):

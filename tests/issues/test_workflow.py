@@ -605,3 +605,21 @@ def test_share_links_die_when_the_issue_is_published_or_withdrawn(editor, review
     link.refresh_from_db()
     assert link.revoked_at is not None
     assert not ShareLink.objects.valid().filter(pk=link.pk).exists()
+
+
+def test_approval_is_refused_for_a_date_readers_still_see_another_issue_at(editor, reviewer):
+    standing = make_issue_in_state(S.PUBLISHED, author=editor)
+    old_date = standing.publication_date
+    # A correction moves the working copy away from its date; readers still see it there.
+    _edit(standing, editor, publication_date=old_date + datetime.timedelta(days=1))
+    newcomer = make_issue_in_state(
+        S.DRAFT, author=editor, publication_date=old_date + datetime.timedelta(days=3)
+    )
+    _edit(newcomer, editor, publication_date=old_date)
+    workflow.submit_for_review(newcomer, editor)
+
+    with pytest.raises(ValidationError) as refused:
+        workflow.approve(newcomer, reviewer)
+
+    assert refused.value.code == "date_taken"
+    assert not newcomer.revisions.approved().exists()
