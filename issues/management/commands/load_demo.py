@@ -10,10 +10,9 @@ from pathlib import Path
 from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 
-from issues import workflow
+from issues import notifications, workflow
 from issues.documents import write_document
 from issues.housefmt import parse
 from issues.models import Issue, Publication
@@ -43,10 +42,13 @@ DEMO_FOOTER = (
 class Command(BaseCommand):
     help = "Create the demo accounts and load the demo issues."
 
-    # The demo's own reviews would otherwise print a dozen notification e-mails.
-    @override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend")
-    @transaction.atomic
     def handle(self, *args, **options):
+        # The demo's own reviews would otherwise queue a dozen notification e-mails.
+        with notifications.muted():
+            self.load()
+
+    @transaction.atomic
+    def load(self):
         users = {}
         for username, group, superuser in ACCOUNTS:
             user, _created = User.objects.get_or_create(

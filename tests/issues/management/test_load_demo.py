@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import RequestFactory
 
-from issues.models import Issue, Status
+from issues.models import Issue, IssueEvent, Status
 
 
 def test_demo_loads_published_issues_and_working_logins_and_can_run_twice(db):
@@ -47,3 +47,14 @@ def test_crawl_reports_a_broken_internal_link(db):
     with pytest.raises(CommandError):
         call_command("crawl_site", stdout=out)
     assert "BROKEN 404 /issues/1999-01-01/" in out.getvalue()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_loading_the_demo_queues_no_notification_mail():
+    """The demo's reviews commit for real here, so their notifications run."""
+    from django_tasks_db.models import DBTaskResult
+
+    call_command("load_demo", stdout=StringIO())
+
+    assert IssueEvent.objects.filter(action=IssueEvent.Action.APPROVE).exists()
+    assert not DBTaskResult.objects.exists()
