@@ -84,6 +84,22 @@ def metadata_text(pairs) -> str:
     return "\n".join(f"{key}：{value}" for key, value in pairs)
 
 
+def entry_from_doc(entry_doc, **fields) -> Entry:
+    """An unsaved ``Entry`` holding ``entry_doc``'s fields (plus ``fields``)."""
+    return Entry(
+        label=entry_doc.label,
+        title=entry_doc.title,
+        source=entry_doc.source,
+        url=entry_doc.url,
+        extra_links=entry_doc.extra_links,
+        metadata=metadata_text(entry_doc.metadata),
+        summary=entry_doc.summary,
+        verbatim_body=entry_doc.verbatim_body,
+        attention=entry_doc.attention,
+        **fields,
+    )
+
+
 @transaction.atomic
 def write_document(doc: IssueDoc, issue: Issue, *, user=None) -> Issue:
     """Replace ``issue``'s content with ``doc`` (sections and entries included).
@@ -114,19 +130,7 @@ def write_document(doc: IssueDoc, issue: Issue, *, user=None) -> Issue:
         section.save()
         entries = []
         for entry_position, entry_doc in enumerate(section_doc.entries):
-            entry = Entry(
-                section=section,
-                position=entry_position,
-                label=entry_doc.label,
-                title=entry_doc.title,
-                source=entry_doc.source,
-                url=entry_doc.url,
-                extra_links=entry_doc.extra_links,
-                metadata=metadata_text(entry_doc.metadata),
-                summary=entry_doc.summary,
-                verbatim_body=entry_doc.verbatim_body,
-                attention=entry_doc.attention,
-            )
+            entry = entry_from_doc(entry_doc, section=section, position=entry_position)
             entry.full_clean(exclude=["section"])
             entries.append(entry)
         Entry.objects.bulk_create(entries)

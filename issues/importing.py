@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from issues import workflow
-from issues.documents import document_from_issue, metadata_text, write_document
+from issues.documents import document_from_issue, entry_from_doc, write_document
 from issues.housefmt import (
     HouseFormatError,
     IssueDoc,
@@ -22,7 +22,7 @@ from issues.housefmt import (
     parse,
     roundtrip_diff,
 )
-from issues.models import EARLIEST_DATE, LATEST_DATE, Entry, Issue, Section
+from issues.models import EARLIEST_DATE, LATEST_DATE, Issue, Section
 
 
 class ImportRefused(Exception):
@@ -122,17 +122,7 @@ def _field_problem(doc: IssueDoc):
         section = Section(title=section_doc.title, note=section_doc.note)
         checks.append((section_doc.line, section, ["issue"]))
         for entry_doc in section_doc.entries:
-            entry = Entry(
-                label=entry_doc.label,
-                title=entry_doc.title,
-                source=entry_doc.source,
-                url=entry_doc.url,
-                extra_links=entry_doc.extra_links,
-                metadata=metadata_text(entry_doc.metadata),
-                summary=entry_doc.summary,
-                verbatim_body=entry_doc.verbatim_body,
-                attention=entry_doc.attention,
-            )
+            entry = entry_from_doc(entry_doc)
             checks.append((entry_doc.line, entry, ["section"]))
     for line, instance, exclude in checks:
         try:
