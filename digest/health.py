@@ -26,9 +26,12 @@ from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
 
-# The cache key /readyz writes and reads back; one per process, so replicas
-# sharing a Redis each prove their own round trip (see .ci/production-check).
-CACHE_KEY = f"readyz:{socket.gethostname()}:{os.getpid()}"
+def cache_key():
+    """The key /readyz writes and reads back; one per worker process, so
+    replicas sharing a Redis each prove their own round trip (see
+    .ci/production-check). Asked at call time: gunicorn loads the app before
+    it forks, so an import-time pid would be the master's for every worker."""
+    return f"readyz:{socket.gethostname()}:{os.getpid()}"
 
 
 def _failure(exc):
@@ -57,8 +60,9 @@ def check_cache():
     """Write a key and read it back; return None when that works, else a reason."""
     value = str(time.time())
     try:
-        cache.set(CACHE_KEY, value, timeout=60)
-        if cache.get(CACHE_KEY) != value:
+        key = cache_key()
+        cache.set(key, value, timeout=60)
+        if cache.get(key) != value:
             return "unavailable (value not read back)"
     except Exception as exc:  # noqa: BLE001 - any failure means "not ready"
         logger.warning("readiness: cache failed: %s", exc)
