@@ -26,6 +26,7 @@ from django.views.decorators.cache import never_cache
 
 logger = logging.getLogger(__name__)
 
+
 def cache_key():
     """The key /readyz writes and reads back; one per worker process, so
     replicas sharing a Redis each prove their own round trip (see

@@ -8,6 +8,13 @@
 (function () {
   "use strict";
 
+  // The page's words (curation/texts.py); Chinese when the page has none.
+  var TEXT = (function () {
+    var node = document.getElementById("curation-text");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (error) { return {}; }
+  })();
+  function t(key, fallback) { return TEXT[key] || fallback; }
+
   function status(message) {
     var element = document.getElementById("copy-status");
     if (element) element.textContent = message;
@@ -53,8 +60,8 @@
     if (!source) return;
     var copying = button.dataset.copy === "rich" ? copyRich(source) : copyText(source);
     copying.then(
-      function () { status(button.dataset.copy === "rich" ? "已复制公众号版本，可以粘贴了。" : "已复制 Markdown。"); },
-      function () { status("复制失败：请手动选中内容复制。"); }
+      function () { status(button.dataset.copy === "rich" ? t("copiedRich", "已复制公众号版本，可以粘贴了。") : t("copiedMarkdown", "已复制 Markdown。")); },
+      function () { status(t("copyFailed", "复制失败：请手动选中内容复制。")); }
     );
   });
 })();

@@ -14,6 +14,13 @@
 (function () {
   "use strict";
 
+  // The page's words (curation/texts.py); Chinese when the page has none.
+  var TEXT = (function () {
+    var node = document.getElementById("curation-text");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (error) { return {}; }
+  })();
+  function t(key, fallback) { return TEXT[key] || fallback; }
+
   var initialForms = new WeakMap();
 
   function snapshot(form) {
@@ -45,7 +52,7 @@
     var url = new URL(button.dataset.curationInboxUrl, window.location.href);
     if (query) url.searchParams.set("q", query);
     var items = panel.querySelector(".curation-picker-items");
-    items.replaceChildren(el("li", "curation-muted", "载入中…"));
+    items.replaceChildren(el("li", "curation-muted", t("loading", "载入中…")));
     fetch(url.toString(), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) {
         if (!response.ok) throw new Error(String(response.status));
@@ -53,7 +60,7 @@
       })
       .then(function (data) {
         items.replaceChildren();
-        if (!data.items.length) items.appendChild(el("li", "curation-muted", "收集箱里没有待用的链接。"));
+        if (!data.items.length) items.appendChild(el("li", "curation-muted", t("inboxEmpty", "收集箱里没有待用的链接。")));
         data.items.forEach(function (item) {
           var row = el("li");
           var label = el("label");
@@ -69,7 +76,7 @@
         });
       })
       .catch(function () {
-        items.replaceChildren(el("li", "curation-muted", "收集箱暂时打不开。"));
+        items.replaceChildren(el("li", "curation-muted", t("inboxUnavailable", "收集箱暂时打不开。")));
       });
   }
 
@@ -77,7 +84,7 @@
     var status = panel.querySelector(".curation-picker-status");
     var form = button.closest("form");
     if (form && initialForms.has(form) && initialForms.get(form) !== snapshot(form)) {
-      status.textContent = "本页有未保存的修改：请先保存，再从收集箱加入。";
+      status.textContent = t("unsavedFirst", "本页有未保存的修改：请先保存，再从收集箱加入。");
       return;
     }
     var chosen = Array.prototype.map.call(
@@ -85,7 +92,7 @@
       function (box) { return box.value; }
     );
     if (!chosen.length) {
-      status.textContent = "请先勾选要加入的链接。";
+      status.textContent = t("pickFirst", "请先勾选要加入的链接。");
       return;
     }
     var body = new URLSearchParams();
@@ -102,12 +109,12 @@
       })
       .then(function (result) {
         if (!result.ok) {
-          status.textContent = (result.data.errors || ["加入失败。"]).join(" ");
+          status.textContent = (result.data.errors || [t("pullFailed", "加入失败。")]).join(" ");
           return;
         }
         window.location.reload();
       })
-      .catch(function () { status.textContent = "加入失败，请重试。"; });
+      .catch(function () { status.textContent = t("pullRetry", "加入失败，请重试。"); });
   }
 
   function open(button) {
@@ -120,8 +127,8 @@
     panel = el("div", "curation-picker");
     var search = el("input");
     search.type = "search";
-    search.placeholder = "搜索收集箱";
-    search.setAttribute("aria-label", "搜索收集箱");
+    search.placeholder = t("searchInbox", "搜索收集箱");
+    search.setAttribute("aria-label", search.placeholder);
     var timer;
     search.addEventListener("input", function () {
       window.clearTimeout(timer);
@@ -133,7 +140,7 @@
     });
     panel.appendChild(search);
     panel.appendChild(el("ul", "curation-picker-items"));
-    var add = el("button", "button", "加入本栏目");
+    var add = el("button", "button", t("addToSection", "加入本栏目"));
     add.type = "button";
     add.addEventListener("click", function () { pull(panel, button); });
     panel.appendChild(add);

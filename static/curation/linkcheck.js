@@ -18,9 +18,21 @@
 (function () {
   "use strict";
 
+  // The page's words (curation/texts.py); Chinese when the page has none.
+  var TEXT = (function () {
+    var node = document.getElementById("curation-text");
+    try { return node ? JSON.parse(node.textContent) : {}; } catch (error) { return {}; }
+  })();
+  function t(key, fallback) { return TEXT[key] || fallback; }
+
   var SELECTOR = "input[data-curation-duplicates-url], input[data-curation-prefill-url]";
   var FIELDS = ["title", "source", "summary", "label"];
-  var FIELD_NAMES = { title: "标题", source: "来源", summary: "摘要", label: "标签" };
+  var FIELD_NAMES = {
+    title: t("fieldTitle", "标题"),
+    source: t("fieldSource", "来源"),
+    summary: t("fieldSummary", "摘要"),
+    label: t("fieldLabel", "标签"),
+  };
   var panels = new WeakMap();
   var timers = new WeakMap();
   var lastChecked = new WeakMap();
@@ -70,7 +82,7 @@
     if (old) old.remove();
     if (!appearances || !appearances.length) return;
     var box = el("div", "curation-duplicates");
-    box.appendChild(el("p", "", "⚠ 这个链接以前出现过（只是提醒，仍可保存）："));
+    box.appendChild(el("p", "", t("seenBefore", "⚠ 这个链接以前出现过（只是提醒，仍可保存）：")));
     var list = el("ul");
     appearances.forEach(function (appearance) {
       var item = el("li");
@@ -110,14 +122,14 @@
     var box = el("div", "curation-suggestion");
     var text = [suggestions.label ? "[" + suggestions.label + "]" : "", suggestions.title || "",
       suggestions.source ? "| " + suggestions.source : ""].filter(Boolean).join(" ");
-    box.appendChild(el("span", "", "建议：" + text + " "));
-    var button = el("button", "button curation-use-suggestion", "使用建议");
+    box.appendChild(el("span", "", t("suggestion", "建议：") + text + " "));
+    var button = el("button", "button curation-use-suggestion", t("useSuggestion", "使用建议"));
     button.type = "button";
     button.addEventListener("click", function () {
       var filled = fill(input, suggestions);
       box.replaceChildren(el("span", "", filled.length
-        ? "已填入：" + filled.join("、")
-        : "要填的框都已有内容，未改动。"));
+        ? t("filled", "已填入：") + filled.join("、")
+        : t("nothingToFill", "要填的框都已有内容，未改动。")));
     });
     box.appendChild(button);
     if (suggestions.summary) box.appendChild(el("p", "curation-muted", suggestions.summary));
