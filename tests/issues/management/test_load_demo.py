@@ -49,7 +49,7 @@ def test_crawl_reports_a_broken_internal_link(db):
     assert "BROKEN 404 /issues/1999-01-01/" in out.getvalue()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_loading_the_demo_queues_no_notification_mail():
     """The demo's reviews commit for real here, so their notifications run."""
     from django_tasks_db.models import DBTaskResult
