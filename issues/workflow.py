@@ -91,10 +91,6 @@ def is_editor(user) -> bool:
     return _has(user, EDIT)
 
 
-def is_reviewer(user) -> bool:
-    return _has(user, APPROVE)
-
-
 def can_edit(user, issue) -> bool:
     """May ``user`` change the working copy now? (``issue=None``: a new issue.)
 

@@ -1,6 +1,5 @@
-"""How an issue's status and an entry's repair marker look in the admin."""
+"""How an issue's status looks in the admin."""
 
-from django.contrib import admin
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
@@ -26,16 +25,4 @@ def status_badge(status):
         'border-radius:10px;white-space:nowrap">{}</span>',
         STATUS_COLOURS.get(status, "#6c757d"),
         Status(status).label,
-    )
-
-
-@admin.display(description=_("需要处理"))
-def attention_badge(entry):
-    """The badge on an entry kept as written; empty for a sound entry."""
-    if not entry.attention:
-        return ""
-    return format_html(
-        '<span class="attention-badge" title="{}">{}</span>',
-        entry.attention,
-        _("需要处理：原样保留"),
     )

@@ -1,7 +1,7 @@
 from django.contrib import admin
+from django.urls import reverse
 
 from issues.admin import IssueAdmin
-from issues.admin.display import attention_badge
 from issues.admin.filters import NeedsAttentionFilter
 from issues.models import Entry, Issue, Section
 from tests.factories import make_issue
@@ -35,8 +35,15 @@ def test_repaired_entry_no_longer_needs_attention(db):
     assert not Issue.objects.needing_attention().exists()
 
 
-def test_attention_badge_shows_the_reason_escaped():
-    badge = str(attention_badge(Entry(title="t", attention="<b>'[' is never closed</b>")))
-    assert 'class="attention-badge"' in badge
-    assert "&lt;b&gt;" in badge
-    assert attention_badge(Entry(title="t")) == ""
+def test_the_issue_page_marks_an_entry_kept_as_written_with_its_reason_escaped(client, editor):
+    issue = _with_entry(attention="<b>'[' is never closed</b>")
+    Issue.objects.filter(pk=issue.pk).update(created_by=editor)
+    client.force_login(editor)
+
+    html = client.get(reverse("admin:issues_issue_change", args=[issue.pk])).content.decode()
+
+    assert 'class="c-mark c-mark-attention attention-badge"' in html
+    assert "&lt;b&gt;&#x27;[&#x27; is never closed&lt;/b&gt;" in html
+    assert "<b>'[' is never closed</b>" not in html
+    # The reason stays editable, so the editor clears it once the entry is repaired.
+    assert 'name="sections-0-entries-0-attention"' in html
