@@ -63,7 +63,7 @@ class InboxItemAdmin(admin.ModelAdmin):
 
     class Media:
         css = {"all": ["curation/curation.css"]}
-        js = ["curation/linkcheck.js"]
+        js = ["curation/texts.js", "curation/linkcheck.js"]
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -40,7 +40,12 @@ class IssueAdmin(IssueViewsMixin, nested_admin.NestedModelAdmin):
 
     class Media:
         css = {"all": ["admin/issues/composer.css", "curation/curation.css"]}
-        js = ["admin/issues/composer.js", "curation/linkcheck.js", "curation/inbox_picker.js"]
+        js = [
+            "admin/issues/composer.js",
+            "curation/texts.js",
+            "curation/linkcheck.js",
+            "curation/inbox_picker.js",
+        ]
 
     def view_on_site(self, obj):
         # Readers find the issue at the date of the revision they see, which a

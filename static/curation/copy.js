@@ -8,12 +8,8 @@
 (function () {
   "use strict";
 
-  // The page's words (curation/texts.py); Chinese when the page has none.
-  var TEXT = (function () {
-    var node = document.getElementById("curation-text");
-    try { return node ? JSON.parse(node.textContent) : {}; } catch (error) { return {}; }
-  })();
-  function t(key, fallback) { return TEXT[key] || fallback; }
+  // The page's words (static/curation/texts.js, loaded first).
+  var t = window.digestCurationText;
 
   function status(message) {
     var element = document.getElementById("copy-status");

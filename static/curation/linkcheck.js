@@ -18,21 +18,15 @@
 (function () {
   "use strict";
 
-  // The page's words (curation/texts.py); Chinese when the page has none.
-  var TEXT = (function () {
-    var node = document.getElementById("curation-text");
-    try { return node ? JSON.parse(node.textContent) : {}; } catch (error) { return {}; }
-  })();
-  function t(key, fallback) { return TEXT[key] || fallback; }
+  // The page's words (static/curation/texts.js, loaded first).
+  var t = window.digestCurationText;
 
   var SELECTOR = "input[data-curation-duplicates-url], input[data-curation-prefill-url]";
   var FIELDS = ["title", "source", "summary", "label"];
-  var FIELD_NAMES = {
-    title: t("fieldTitle", "标题"),
-    source: t("fieldSource", "来源"),
-    summary: t("fieldSummary", "摘要"),
-    label: t("fieldLabel", "标签"),
-  };
+  var FIELD_FALLBACKS = { title: "标题", source: "来源", summary: "摘要", label: "标签" };
+  function fieldName(field) {
+    return t("field" + field.charAt(0).toUpperCase() + field.slice(1), FIELD_FALLBACKS[field]);
+  }
   var panels = new WeakMap();
   var timers = new WeakMap();
   var lastChecked = new WeakMap();
@@ -106,7 +100,7 @@
       target.value = suggestions[field];
       target.dispatchEvent(new Event("input", { bubbles: true }));
       target.dispatchEvent(new Event("change", { bubbles: true }));
-      filled.push(FIELD_NAMES[field]);
+      filled.push(fieldName(field));
     });
     return filled;
   }

@@ -210,3 +210,20 @@ def test_issue_page_warns_about_a_past_link_and_pulls_from_the_inbox(new_context
     picker.get_by_role("button", name="加入本栏目").click()
     expect(page.locator("[name='sections-1-entries-0-title']")).to_have_value("收集的论文")
     assert InboxItem.objects.get().used_section_title == "论文"
+
+
+def test_the_inbox_picker_speaks_the_language_of_the_page(browser, live_server):
+    """The scripts load in <head>; their words come from the page's body, read when needed."""
+    editor = make_user("editor", groups=["editor"])
+    issue = make_issue(datetime.date(2026, 11, 24), user=editor, sections=(("论文", 0),))
+    context = browser.new_context(base_url=live_server.url, locale="en-US")
+    page = context.new_page()
+    login(page, editor)
+    page.goto(reverse("admin:issues_issue_change", args=[issue.pk]))
+
+    page.get_by_role("button", name="Add from the inbox").click()
+
+    picker = page.locator(".curation-picker")
+    expect(picker.get_by_role("searchbox", name="Search the inbox")).to_be_visible()
+    expect(picker.get_by_role("button", name="Add to this section")).to_be_visible()
+    context.close()
