@@ -304,6 +304,8 @@ class PageCacheMiddleware:
 
         now = timezone.now()
         state = current_state(now)
+        # For the view on a miss (``issues.catalogue``): one state read per request.
+        request.publication_state = state
         language = translation.get_language_from_request(request)
         identity = "|".join(
             (

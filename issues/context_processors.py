@@ -2,9 +2,9 @@
 
 ``Publication.load()`` is read at most once per request and only when a
 template or view actually uses it; views that need it too call
-``current_publication(request)`` and share the same row. One primary-key
-lookup per page keeps the query count fixed without a cache that could show
-editors stale settings after they change the footer.
+``current_publication(request)`` and share the same row. Reader pages set
+``request.publication`` from their catalogue (``issues.catalogue``), which is
+read again whenever the settings change, so they need no query at all.
 """
 
 from functools import lru_cache
@@ -14,7 +14,7 @@ from django.utils.functional import SimpleLazyObject
 from issues.models import Publication
 from issues.rendering import render_markdown
 
-_ATTRIBUTE = "_digest_publication"
+_ATTRIBUTE = "publication"
 
 
 def current_publication(request=None) -> Publication:

@@ -11,6 +11,7 @@ them the way ``json_script`` does.
 import dataclasses
 import hashlib
 import html as html_lib
+import itertools
 import re
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -381,15 +382,28 @@ def grid_html(rows: list[archive.Row]) -> SafeString:
     written comes from dates, years and paths made by ``reverse()``, none of
     which can hold markup; the translated texts are escaped.
     """
-    parts = [
-        '<table class="archive-grid">\n  <caption class="visually-hidden">',
-        escape(gettext("已发布的各期简报，按年份从新到旧排列")),
-        "</caption>",
+    years = [
+        grid_year_html(list(year_rows))
+        for _year, year_rows in itertools.groupby(rows, key=lambda row: row.year)
     ]
+    return grid_table_html(years)
+
+
+def grid_table_html(years: list[str]) -> SafeString:
+    """The grid's table around year blocks made by ``grid_year_html`` (newest first)."""
+    caption = escape(gettext("已发布的各期简报，按年份从新到旧排列"))
+    return mark_safe(  # noqa: S308 - see grid_html
+        f'<table class="archive-grid">\n  <caption class="visually-hidden">{caption}</caption>'
+        + "".join(years)
+        + "\n</table>"
+    )
+
+
+def grid_year_html(rows: list[archive.Row]) -> str:
+    """One year of the grid (its digits row, then its issues) as a ``<tbody>``."""
+    parts = []
     for row in rows:
         if row.kind == "year":
-            if len(parts) > 3:
-                parts.append("\n  </tbody>")
             label = escape(gettext("%(year)s 年") % {"year": row.year})
             digits = "".join(
                 f'<th scope="colgroup" aria-label="{label}">{cell.text}</th>'
@@ -410,7 +424,5 @@ def grid_html(rows: list[archive.Row]) -> SafeString:
             else:
                 parts.append(f'<td><a href="{cell.url}">{cell.text}</a></td>')
         parts.append("</tr>")
-    if rows:
-        parts.append("\n  </tbody>")
-    parts.append("\n</table>")
-    return mark_safe("".join(parts))  # noqa: S308 - see the docstring
+    parts.append("\n  </tbody>")
+    return "".join(parts)

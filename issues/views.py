@@ -8,8 +8,9 @@ published issue (its ``body_html`` rendered once, at approval) and the
 working copy, and they are ``never_cache`` and ``noindex``.
 
 Each reader page runs a fixed number of queries however many issues exist:
-the revision (or page of entries), the published dates (archive grid and
-previous/next links) and the publication settings.
+the publication state and the revision (or page of entries). The published
+dates (archive grid, previous/next links) and the settings come from the
+process's ``Catalogue``, read again only when the publication state changes.
 """
 
 from django.core.paginator import Paginator
@@ -24,13 +25,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
-from issues.archive import archive_rows, neighbours
+from issues.catalogue import current_catalogue
 from issues.documents import document_from_issue
 from issues.exporting import issue_markdown
 from issues.models import Issue, PublicEntry, Revision, ShareLink
 from issues.rendering import (
     expand_entry_count,
-    grid_html,
     highlight,
     plain_text,
     render_issue_body,
@@ -39,9 +39,6 @@ from issues.search import excerpt, query_terms
 
 NOINDEX = "noindex, nofollow"
 LEAD_LENGTH = 120
-# Issue pages carry this many years of the archive grid (plus the issue's own
-# year), so their size does not grow with the catalogue; /archive/ has it all.
-ISSUE_PAGE_YEARS = 2
 # Search counts its hits up to here and then says "1000+".
 MAX_COUNTED = 1000
 
@@ -67,20 +64,6 @@ def issue_lead(doc) -> str:
     return Truncator(plain_text("\n".join(lines))).chars(LEAD_LENGTH)
 
 
-def issue_path_builder():
-    """``date -> /issues/<date>/`` with one ``reverse()``, for grids of thousands of links."""
-    placeholder = "0001-01-01"
-    head, tail = reverse("issues:detail", args=[placeholder]).split(placeholder)
-    return lambda date: f"{head}{date.isoformat()}{tail}"
-
-
-def recent_years(dates, current, count=ISSUE_PAGE_YEARS):
-    """The dates of the newest ``count`` years, and of ``current``'s year: a bounded grid."""
-    years = sorted({date.year for date in dates}, reverse=True)[:count]
-    years.append(current.year)
-    return [date for date in dates if date.year in years]
-
-
 class ReaderMixin:
     """Where every reader page starts: what is published *now*.
 
@@ -91,19 +74,24 @@ class ReaderMixin:
 
     def dispatch(self, request, *args, **kwargs):
         self.now = timezone.now()
+        # The page cache has read the publication state for this request already.
+        self.catalogue = current_catalogue(self.now, getattr(request, "publication_state", None))
+        request.publication = self.catalogue.publication
         return super().dispatch(request, *args, **kwargs)
 
-    def live_revisions(self):
-        return Revision.objects.live(self.now).select_related("issue")
-
-    def published_dates(self):
-        return Revision.objects.published_dates(self.now)
+    def live_revision(self, date):
+        """The revision readers see under ``date``, or None."""
+        pk = self.catalogue.revision_ids.get(date)
+        if pk is None:
+            return None
+        return Revision.objects.only(
+            "pk", "data", "body_html", "publication_date", "frozen_at"
+        ).get(pk=pk)
 
     def issue_context(self, revision):
         doc = revision.document()
         date = revision.publication_date
-        dates = self.published_dates()
-        older, newer = neighbours(dates, date)
+        older, newer = self.catalogue.neighbours(date)
         return {
             "revision": revision,
             "doc": doc,
@@ -112,9 +100,7 @@ class ReaderMixin:
             "lead": issue_lead(doc),
             "older": older,
             "newer": newer,
-            "archive": grid_html(
-                archive_rows(recent_years(dates, date), current=date, link=issue_path_builder())
-            ),
+            "archive": self.catalogue.recent_grid(date),
             "archive_partial": True,
             "canonical_path": reverse("issues:detail", args=[date]),
             "markdown_path": reverse("issues:markdown", args=[date]),
@@ -144,7 +130,8 @@ class HomeView(ReaderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        latest = self.live_revisions().order_by("-publication_date").first()
+        dates = self.catalogue.dates
+        latest = self.live_revision(dates[0]) if dates else None
         if latest is not None:
             context.update(self.issue_context(latest))
             context["canonical_path"] = reverse("issues:home")
@@ -156,7 +143,7 @@ class IssueDetailView(ReaderMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         date = kwargs["date"]
-        self.revision = self.live_revisions().filter(publication_date=date).first()
+        self.revision = self.live_revision(date)
         if self.revision is None:
             moved = moved_issue(date, self.now)
             if moved is None:
@@ -175,10 +162,9 @@ class ArchiveView(ReaderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        dates = self.published_dates()
         context.update(
-            archive=grid_html(archive_rows(dates, link=issue_path_builder())),
-            issue_count=len(dates),
+            archive=self.catalogue.full_grid(),
+            issue_count=len(self.catalogue.dates),
             canonical_path=reverse("issues:archive"),
         )
         return context

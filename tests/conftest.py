@@ -80,10 +80,13 @@ def empty_cache():
     """Each test starts with an empty cache, as a freshly deployed site would."""
     from django.core.cache import cache
 
-    from issues.cache import forget
+    from issues import cache as page_cache
+    from issues import catalogue
 
     cache.clear()
-    forget()
+    page_cache.forget()
+    catalogue.forget()
     yield
     cache.clear()
-    forget()
+    page_cache.forget()
+    catalogue.forget()

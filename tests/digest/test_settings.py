@@ -99,7 +99,7 @@ def test_redis_url_shares_cache_and_sessions_between_replicas(run_django):
 
     values = settings_in(run_django, env, "CACHES", "SESSION_ENGINE")
 
-    assert values["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["CACHES"]["default"]["BACKEND"] == "digest.redis_cache.RedisCache"
     assert values["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
 
 

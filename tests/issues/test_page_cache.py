@@ -28,10 +28,11 @@ PAGES = ["/", "/archive/", "/feed/", "/feed/atom/", "/sitemap.xml", "/search/?q=
 
 @pytest.fixture(params=["database", "shared"], autouse=True)
 def cache_mode(request, settings):
-    from issues import cache
+    from issues import cache, catalogue
 
     settings.DIGEST_PAGE_CACHE_SHARED = request.param == "shared"
     cache.forget()
+    catalogue.forget()
     return request.param
 
 
