@@ -19,10 +19,10 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
 
-from issues.archive import archive_rows
+from issues.archive import COLUMNS, archive_rows
 from issues.cache import current_state
 from issues.models import Publication, Revision
-from issues.rendering import grid_table_html, grid_year_html
+from issues.rendering import GRID_YEAR_END, grid_row_html, grid_table_html
 
 # Issue pages carry this many years of the archive grid (plus the issue's own
 # year), so their size does not grow with the catalogue; /archive/ has it all.
@@ -36,6 +36,9 @@ class Catalogue:
         self.version = version
         self.now = now
         self._years = {}
+        self._full_grids = {}
+        # Revision pk -> (title, lead): what a page needs of the issue's document.
+        self.heads = {}
 
     # Each part is read on first use: a search page needs the settings only.
     @cached_property
@@ -92,26 +95,45 @@ class Catalogue:
         years = sorted({date.year for date in self.recent_dates(current)}, reverse=True)
         return grid_table_html(
             [
-                self._year_html(year, current) if year == current.year else self.year_html(year)
+                self._year_marking(current) if year == current.year else self.year_html(year)
                 for year in years
             ]
         )
 
     def full_grid(self):
-        return grid_table_html([self.year_html(year) for year in self._by_year])
+        language = translation.get_language()
+        grid = self._full_grids.get(language)
+        if grid is None:
+            grid = self._full_grids[language] = grid_table_html(
+                [self.year_html(year) for year in self._by_year]
+            )
+        return grid
 
     def year_html(self, year):
-        """One year of the grid, rendered once per language (its labels are translated)."""
-        key = (translation.get_language(), year)
-        block = self._years.get(key)
-        if block is None:
-            block = self._years[key] = self._year_html(year)
-        return block
+        return "".join(self._year_rows(year)) + GRID_YEAR_END
 
-    def _year_html(self, year, current=None):
-        return grid_year_html(
-            archive_rows(self._by_year[year], current=current, link=issue_path_builder())
-        )
+    def _year_rows(self, year):
+        """One year of the grid, row by row, once per language (its labels are translated)."""
+        key = (translation.get_language(), year)
+        rows = self._years.get(key)
+        if rows is None:
+            link = issue_path_builder()
+            rows = self._years[key] = [
+                grid_row_html(row) for row in archive_rows(self._by_year[year], link=link)
+            ]
+        return rows
+
+    def _year_marking(self, current):
+        """``current``'s year with its cell marked: only the row holding it is rendered again."""
+        rows = list(self._year_rows(current.year))
+        dates = self._by_year[current.year]
+        if current in dates:
+            index = dates.index(current) // COLUMNS
+            chunk = dates[index * COLUMNS : (index + 1) * COLUMNS]
+            # archive_rows: the year's digits, then its issues four to a row.
+            _digits, row = archive_rows(chunk, current=current, link=issue_path_builder())
+            rows[1 + index] = grid_row_html(row)
+        return "".join(rows) + GRID_YEAR_END
 
 
 def issue_path_builder():

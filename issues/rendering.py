@@ -11,7 +11,6 @@ them the way ``json_script`` does.
 import dataclasses
 import hashlib
 import html as html_lib
-import itertools
 import re
 from functools import lru_cache
 from html.parser import HTMLParser
@@ -374,55 +373,48 @@ def highlight(text: str, terms: list[str]):
     return result + escape(text[position:])
 
 
-def grid_html(rows: list[archive.Row]) -> SafeString:
-    """The grid as an HTML table, one ``<tbody>`` per year.
+def grid_table_html(years: list[str]) -> SafeString:
+    """The archive grid: a table around its years' ``<tbody>`` blocks (newest first).
 
     Built here rather than in a template: /archive/ has thousands of cells,
-    and a template loop spent most of the page's time on them. Everything
-    written comes from dates, years and paths made by ``reverse()``, none of
-    which can hold markup; the translated texts are escaped.
+    and a template loop spent most of the page's time on them. A year is the
+    rows of ``grid_row_html`` followed by ``GRID_YEAR_END``; the catalogue
+    (``issues.catalogue``) keeps them, so a page re-renders at most the row
+    holding its own issue. Everything written comes from dates, years and
+    paths made by ``reverse()``, none of which can hold markup; the translated
+    texts are escaped.
     """
-    years = [
-        grid_year_html(list(year_rows))
-        for _year, year_rows in itertools.groupby(rows, key=lambda row: row.year)
-    ]
-    return grid_table_html(years)
-
-
-def grid_table_html(years: list[str]) -> SafeString:
-    """The grid's table around year blocks made by ``grid_year_html`` (newest first)."""
     caption = escape(gettext("已发布的各期简报，按年份从新到旧排列"))
-    return mark_safe(  # noqa: S308 - see grid_html
+    return mark_safe(  # noqa: S308 - see the docstring
         f'<table class="archive-grid">\n  <caption class="visually-hidden">{caption}</caption>'
         + "".join(years)
         + "\n</table>"
     )
 
 
-def grid_year_html(rows: list[archive.Row]) -> str:
-    """One year of the grid (its digits row, then its issues) as a ``<tbody>``."""
-    parts = []
-    for row in rows:
-        if row.kind == "year":
-            label = escape(gettext("%(year)s 年") % {"year": row.year})
-            digits = "".join(
-                f'<th scope="colgroup" aria-label="{label}">{cell.text}</th>'
-                if index == 0
-                else f'<th scope="colgroup" aria-hidden="true">{cell.text}</th>'
-                for index, cell in enumerate(row.cells)
+GRID_YEAR_END = "\n  </tbody>"
+
+
+def grid_row_html(row: archive.Row) -> str:
+    """One row of the grid; a year's digits row opens its ``<tbody>``."""
+    if row.kind == "year":
+        label = escape(gettext("%(year)s 年") % {"year": row.year})
+        digits = "".join(
+            f'<th scope="colgroup" aria-label="{label}">{cell.text}</th>'
+            if index == 0
+            else f'<th scope="colgroup" aria-hidden="true">{cell.text}</th>'
+            for index, cell in enumerate(row.cells)
+        )
+        return f'\n  <tbody id="y{row.year}">\n  <tr class="archive-year">{digits}</tr>'
+    parts = ["\n  <tr>"]
+    for cell in row.cells:
+        if cell.kind != "issue":
+            parts.append('<td class="archive-empty"></td>')
+        elif cell.current:
+            parts.append(
+                f'<td class="archive-current" aria-current="page"><span>{cell.text}</span></td>'
             )
-            parts.append(f'\n  <tbody id="y{row.year}">\n  <tr class="archive-year">{digits}</tr>')
-            continue
-        parts.append("\n  <tr>")
-        for cell in row.cells:
-            if cell.kind != "issue":
-                parts.append('<td class="archive-empty"></td>')
-            elif cell.current:
-                parts.append(
-                    f'<td class="archive-current" aria-current="page"><span>{cell.text}</span></td>'
-                )
-            else:
-                parts.append(f'<td><a href="{cell.url}">{cell.text}</a></td>')
-        parts.append("</tr>")
-    parts.append("\n  </tbody>")
+        else:
+            parts.append(f'<td><a href="{cell.url}">{cell.text}</a></td>')
+    parts.append("</tr>")
     return "".join(parts)

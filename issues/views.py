@@ -80,24 +80,28 @@ class ReaderMixin:
         return super().dispatch(request, *args, **kwargs)
 
     def live_revision(self, date):
-        """The revision readers see under ``date``, or None."""
+        """The revision readers see under ``date`` (None if none), with its title and lead."""
         pk = self.catalogue.revision_ids.get(date)
         if pk is None:
             return None
-        return Revision.objects.only(
-            "pk", "data", "body_html", "publication_date", "frozen_at"
-        ).get(pk=pk)
+        head = self.catalogue.heads.get(pk)
+        fields = ["pk", "body_html", "publication_date"]
+        revision = Revision.objects.only(*fields if head else [*fields, "data"]).get(pk=pk)
+        if head is None:
+            doc = revision.document()
+            head = self.catalogue.heads[pk] = (issue_title(doc), issue_lead(doc))
+        revision.title, revision.lead = head
+        return revision
 
     def issue_context(self, revision):
-        doc = revision.document()
         date = revision.publication_date
         older, newer = self.catalogue.neighbours(date)
         return {
             "revision": revision,
-            "doc": doc,
+            "issue_date": date,
             "body_html": revision.body_html,
-            "page_title": issue_title(doc),
-            "lead": issue_lead(doc),
+            "page_title": revision.title,
+            "lead": revision.lead,
             "older": older,
             "newer": newer,
             "archive": self.catalogue.recent_grid(date),
@@ -270,7 +274,7 @@ def render_working_copy(request, issue, *, banner):
     """The working copy of ``issue`` in the issue page, never cached or indexed."""
     doc = document_from_issue(issue)
     context = {
-        "doc": doc,
+        "issue_date": doc.publication_date,
         "body_html": render_issue_body(doc),
         "page_title": issue_title(doc),
         "lead": issue_lead(doc),
