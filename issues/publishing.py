@@ -3,7 +3,8 @@
 Called by the workflow when a revision is approved, and by ``rerender`` when
 the sanitiser or templates change: the issue's HTML is rendered once here and
 stored, and its entries are copied into ``PublicEntry`` for search and source
-pages. The read path renders nothing.
+pages, each with the window in which readers see it (``restamp``). The read
+path renders nothing.
 
 The revision also keeps the date of its own content (``publication_date``):
 readers find and link an issue by that date, never by the working copy's, so
@@ -60,6 +61,7 @@ def freeze_revision(revision: Revision) -> Revision:
             position += 1
     PublicEntry.objects.bulk_create(rows)
     store_search_vectors(PublicEntry.objects.filter(revision=revision))
+    PublicEntry.objects.restamp([revision.issue_id])
     return revision
 
 
