@@ -235,6 +235,11 @@ DIGEST_PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=True)
 # With a cache every process shares, a cached page needs no database query
 # (see issues/cache.py); with per-process memory each request asks the database.
 DIGEST_PAGE_CACHE_SHARED = bool(REDIS_URL)
+# With Redis, each serving process is told of a new generation (and confirms)
+# before a change completes, instead of asking Redis on every request.
+DIGEST_PAGE_CACHE_PUSH = DIGEST_PAGE_CACHE_SHARED and env_bool(
+    "DJANGO_PAGE_CACHE_PUSH", default=True
+)
 DIGEST_PAGE_CACHE_SECONDS = env_int("DJANGO_PAGE_CACHE_SECONDS", 24 * 3600)
 DIGEST_CACHE_S_MAXAGE = env_int("DJANGO_CACHE_S_MAXAGE", 0)
 

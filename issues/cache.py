@@ -36,7 +36,6 @@ template rendering run; views opt in with ``public_page``.
 import datetime
 import gzip
 import hashlib
-import secrets
 from collections import OrderedDict
 from functools import lru_cache, wraps
 from pathlib import Path
@@ -52,6 +51,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.dateparse import parse_datetime
 from django.utils.http import http_date, parse_http_date_safe
 
+from issues.generations import current_generation, new_generation
 from issues.models import Issue, Publication, Revision
 
 try:
@@ -147,23 +147,19 @@ class PublicationState:
 # state is read from the database once per *generation*, a random token in the
 # shared cache that is replaced after every committed change of the published
 # layer (the signals below). A process keeps the state of the generation it
-# last saw until the token changes or a scheduled revision's time comes, so a
-# cached page costs one cache lookup for the token (and one for the page
-# unless this process served it lately, ``_recent_pages``).
+# last saw until the token changes or a scheduled revision's time comes. The
+# token itself is pushed to every serving process before a change completes
+# (``issues.generations``), so a cached page this process served lately
+# (``_recent_pages``) costs no round trip at all.
 
-GENERATION_KEY = "digest:publication-generation"
 _states: dict[int, PublicationState] = {}
 
 
 def current_state(now) -> PublicationState:
     if not settings.DIGEST_PAGE_CACHE_SHARED:
         return PublicationState(now)
-    generation = cache.get(GENERATION_KEY)
-    if generation is None:
-        # First request, or the key was evicted: a token nobody has used yet,
-        # so no page cached under an earlier one can be reached.
-        cache.add(GENERATION_KEY, secrets.randbits(62), timeout=None)
-        generation = cache.get(GENERATION_KEY)
+    # Pushed to this process by ``issues.generations`` (or read from the cache).
+    generation = current_generation()
     state = _states.get(generation)
     if state is None or state.expired(now):
         # Read after the token: a change committed since then replaces the
@@ -175,13 +171,9 @@ def current_state(now) -> PublicationState:
     return state
 
 
-def new_generation():
-    cache.set(GENERATION_KEY, secrets.randbits(62), timeout=None)
-
-
 def _published_layer_changed(sender, instance, **kwargs):
-    # After the commit: a reader who then fetches the token sees the new
-    # content in the database.
+    # After the commit: a reader who then gets the token sees the new content
+    # in the database.
     transaction.on_commit(new_generation, using=kwargs.get("using"))
 
 

@@ -23,17 +23,58 @@ from issues.models import Issue, Publication, Status
 from tests.factories import make_issue, make_issue_in_state, publish
 
 D = datetime.date
+REDIS = "redis://127.0.0.1:6379/15"
+
+
+def redis_is_running():
+    import redis
+
+    try:
+        return redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
+    except redis.RedisError:
+        return False
+
+
+def use_redis_with_pushed_generations(settings):
+    """Production's arrangement: Redis, and the generation pushed to this process."""
+    import time
+
+    from django.core.cache import cache
+
+    from issues.generations import listener
+
+    if not redis_is_running():
+        pytest.skip("needs Redis at 127.0.0.1:6379")
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "digest.redis_cache.RedisCache",
+            "LOCATION": REDIS,
+            "KEY_PREFIX": "digest-tests",
+        }
+    }
+    settings.DIGEST_PAGE_CACHE_PUSH = True
+    cache.clear()
+    listener.current()  # starts this process's listener
+    for _ in range(200):
+        if listener.current() is not None:
+            return
+        time.sleep(0.01)
+    pytest.fail("the generation listener did not subscribe")
+
+
 PAGES = ["/", "/archive/", "/feed/", "/feed/atom/", "/sitemap.xml", "/search/?q=示例"]
 
 
-@pytest.fixture(params=["database", "shared"], autouse=True)
+@pytest.fixture(params=["database", "shared", "redis"], autouse=True)
 def cache_mode(request, settings):
     from issues import cache, catalogue
 
-    settings.DIGEST_PAGE_CACHE_SHARED = request.param == "shared"
+    settings.DIGEST_PAGE_CACHE_SHARED = request.param in ("shared", "redis")
+    if request.param == "redis":
+        use_redis_with_pushed_generations(settings)
     cache.forget()
     catalogue.forget()
-    return request.param
+    return "shared" if request.param == "redis" else request.param
 
 
 @pytest.fixture

@@ -1,0 +1,149 @@
+"""The current publication generation, pushed to every process instead of asked for.
+
+With a shared cache the page cache keys pages by a *generation* token that
+every committed change of the published layer replaces (``issues.cache``).
+Asking Redis for the token costs a round trip on every request, as much as
+serving the cached page itself. So each serving process keeps a listener
+thread subscribed to a channel; a change sets the new token, publishes it and
+then **waits until every subscribed process has confirmed it**, so by the time
+the change completes every listening process already uses the new token: no
+reader is ever served from the old generation, and a request asks Redis
+nothing.
+
+A process whose listener is not (yet, or no longer) subscribed falls back to
+reading the token from the cache on every request, as before. A listener that
+does not confirm within ``CONFIRM_SECONDS`` (a process that hung, or lost
+Redis) is logged; such a process cannot serve pages from the cache meanwhile,
+because a listener that loses its connection stops being used at once.
+"""
+
+import logging
+import os
+import secrets
+import threading
+import time
+
+import redis
+from django.conf import settings
+from django.core.cache import caches
+
+logger = logging.getLogger(__name__)
+
+GENERATION_KEY = "digest:publication-generation"
+# Below the cache's socket timeout (2 s): waiting must never look like a dead Redis.
+CONFIRM_SECONDS = 1.0
+
+
+def _redis():
+    """The raw client of the default cache when it is Redis, else None."""
+    backend = caches["default"]
+    client_of = getattr(getattr(backend, "_cache", None), "get_client", None)
+    return client_of(write=True) if client_of else None
+
+
+def _names():
+    backend = caches["default"]
+    return backend.make_key("digest:publication-changes"), backend.make_key("digest:confirmed")
+
+
+class Listener:
+    """A thread per process holding the generation last published."""
+
+    def __init__(self):
+        self.generation = None
+        self.ready = False
+        self._pid = None
+
+    def current(self):
+        """The generation this process was told about, or None (then ask the cache)."""
+        if not settings.DIGEST_PAGE_CACHE_PUSH:
+            return None
+        if self._pid != os.getpid():
+            # Not started in this process yet (a forked worker starts its own).
+            if _redis() is not None:
+                self._pid = os.getpid()
+                self.ready = False
+                threading.Thread(target=self._run, name="digest-generations", daemon=True).start()
+            return None
+        return self.generation if self.ready else None
+
+    def _run(self):
+        channel, _confirmed = _names()
+        while self._pid == os.getpid():
+            try:
+                self._listen(channel)
+            except Exception:  # noqa: BLE001 - any failure: fall back, then retry
+                logger.warning("page cache: generation listener lost Redis", exc_info=True)
+            self.ready = False
+            time.sleep(1)
+
+    def _listen(self, channel):
+        # A connection of its own, with no read timeout: it waits for messages.
+        location = settings.CACHES["default"]["LOCATION"]
+        client = redis.Redis.from_url(location, socket_connect_timeout=2, socket_keepalive=True)
+        pubsub = client.pubsub()
+        try:
+            pubsub.subscribe(channel)
+            for message in pubsub.listen():
+                if message["type"] == "subscribe":
+                    # Changes from now on arrive as messages; the one before is in the cache.
+                    self.generation = _stored_generation()
+                    self.ready = True
+                elif message["type"] == "message":
+                    token = int(message["data"])
+                    self.generation = token
+                    self.ready = True
+                    client.rpush(_confirm_key(token), os.getpid())
+        finally:
+            self.ready = False
+            pubsub.close()
+
+
+def _confirm_key(token):
+    return f"{_names()[1]}:{token}"
+
+
+listener = Listener()
+
+
+def current_generation():
+    """The token pages are filed under now."""
+    generation = listener.current()
+    return _stored_generation() if generation is None else generation
+
+
+def _stored_generation():
+    cache = caches["default"]
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        # First request, or the key was evicted: a token nobody has used yet,
+        # so no page cached under an earlier one can be reached.
+        cache.add(GENERATION_KEY, secrets.randbits(62), timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def new_generation():
+    """Replace the token, and return once every listening process has it."""
+    token = secrets.randbits(62)
+    caches["default"].set(GENERATION_KEY, token, timeout=None)
+    client = _redis() if settings.DIGEST_PAGE_CACHE_PUSH else None
+    if client is None:
+        return token
+    channel, _confirmed = _names()
+    key = _confirm_key(token)
+    receivers = client.publish(channel, token)
+    deadline = time.monotonic() + CONFIRM_SECONDS
+    confirmed = 0
+    while confirmed < receivers:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0 or client.blpop([key], timeout=max(remaining, 0.01)) is None:
+            logger.warning(
+                "page cache: %d of %d processes did not confirm the new generation",
+                receivers - confirmed,
+                receivers,
+            )
+            break
+        confirmed += 1
+    client.delete(key)
+    return token

@@ -1,0 +1,53 @@
+"""The publication generation reaches every serving process before a change completes."""
+
+import logging
+
+import pytest
+import redis
+
+from issues import generations
+from tests.issues.test_page_cache import REDIS, use_redis_with_pushed_generations
+
+
+@pytest.fixture
+def pushed(settings):
+    use_redis_with_pushed_generations(settings)
+    return generations.listener
+
+
+def test_a_change_returns_only_once_this_process_uses_the_new_generation(pushed):
+    before = generations.current_generation()
+    token = generations.new_generation()
+    # No waiting here: new_generation() waited for the listener's confirmation.
+    assert pushed.generation == token != before
+    assert generations.current_generation() == token
+
+
+def test_a_listening_process_asks_the_cache_nothing(pushed, monkeypatch):
+    token = generations.new_generation()
+    monkeypatch.setattr(generations, "_stored_generation", lambda: pytest.fail("asked Redis"))
+    assert generations.current_generation() == token
+
+
+def test_a_process_that_never_confirms_is_reported_and_does_not_hold_the_change(pushed, caplog):
+    channel, _confirmed = generations._names()
+    silent = redis.Redis.from_url(REDIS).pubsub()
+    silent.subscribe(channel)
+    silent.get_message(timeout=1)  # the subscription is confirmed
+    try:
+        with caplog.at_level(logging.WARNING, logger="issues.generations"):
+            token = generations.new_generation()
+    finally:
+        silent.close()
+    assert pushed.generation == token
+    assert "1 of 2 processes did not confirm" in caplog.text
+
+
+def test_without_a_listener_the_generation_is_read_from_the_cache(settings):
+    from django.core.cache import cache
+
+    settings.DIGEST_PAGE_CACHE_PUSH = False
+    cache.set(generations.GENERATION_KEY, 1234, timeout=None)
+    assert generations.current_generation() == 1234
+    token = generations.new_generation()
+    assert generations.current_generation() == token != 1234
