@@ -1,4 +1,7 @@
+from functools import lru_cache
+
 from django import template
+from django.urls import get_script_prefix, reverse
 
 register = template.Library()
 
@@ -10,3 +13,19 @@ def absolute_url(context, path):
     if request is None or not path:
         return path or ""
     return request.build_absolute_uri(path)
+
+
+@register.simple_tag
+def path(name, *args):
+    """``{% url name args %}`` for the links every reader page carries, remembered.
+
+    The same dozen addresses are on every page; ``reverse()`` costs more than
+    a page's rendering otherwise does. Keyed by the script prefix, so a site
+    mounted under a sub-path gets its own.
+    """
+    return _path(get_script_prefix(), name, args)
+
+
+@lru_cache(maxsize=4096)
+def _path(prefix, name, args):
+    return reverse(name, args=args)
