@@ -144,6 +144,14 @@ class Browser:
             time.sleep(0.5)
         return False
 
+    def field_value(self, page_path, name):
+        status, _, page = self.request("GET", page_path)
+        for form in forms_of(page if status == 200 else ""):
+            for field, value in form["fields"]:
+                if field == name:
+                    return value
+        return None
+
     def post_form(self, page_path, form_id=None, action_suffix=None, changes=None, extra=()):
         """GET page_path, fill the chosen form and POST it; True when acknowledged."""
         status, _, page = self.request("GET", page_path)
@@ -212,6 +220,19 @@ def main():
             log(
                 {"event": "approve", "issue": issue_id, "acknowledged": approved, "at": time.time()}
             )
+            if approved:
+                # A reader who asks right after the approval: the cached page must be gone.
+                reader = Browser(port, log, "reader")
+                date = reviewer.field_value(change, "publication_date")
+                status, _, page = reader.request("GET", f"/issues/{date}/")
+                log(
+                    {
+                        "event": "read",
+                        "issue": issue_id,
+                        "fresh": status == 200 and marker in page,
+                        "at": time.time(),
+                    }
+                )
             if time.time() >= deadline:
                 break
     out.close()

@@ -176,6 +176,12 @@ def judge(tmp):
         print(
             f"  {kind}: {len(done)} acknowledged of {sum(e['event'] == kind for e in events)} tried"
         )
+    reads = [e for e in events if e["event"] == "read" and not in_outage(e["at"])]
+    stale = [e for e in reads if not e["fresh"]]
+    check(
+        reads and not stale,
+        f"{len(reads)} public reads right after an approval; old pages among them: {len(stale)}",
+    )
     steady_saves = [
         e
         for e in events

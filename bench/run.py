@@ -1,6 +1,6 @@
 """Benchmarks digest's public pages under load and writes bench/results.md.
 
-    make bench                        # needs PostgreSQL and wrk (apt install wrk)
+    make bench                        # needs PostgreSQL, Redis and wrk (apt install wrk)
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/digest_bench make bench
 
 A benchmark, not a test. It creates its own PostgreSQL database (dropped at
@@ -8,11 +8,14 @@ the end), generates the catalogue (``generate_demo``, 5,000 issues x 30 entries
 unless BENCH_ISSUES / BENCH_ENTRIES say otherwise), runs ANALYZE, and starts
 two gunicorns in the production configuration (gunicorn.conf.py, DEBUG off) on
 free loopback ports: one as deployed, one with the page cache off, which is
-what every page costs when it is not cached. Then wrk (16 connections, two
-threads) measures each target for a few seconds, all targets in turn, for
-several rounds, and the medians go to bench/results.md with the ratio of each
-to the ceiling: the issue page's own bytes as a static file, served by the
-same gunicorn through whitenoise. Any non-2xx answer fails the run.
+what every page costs when it is not cached (each process's catalogue of the
+published layer, read once per publication change, stays on in both). Then
+wrk (16 connections, two threads) measures each target for a few seconds, all
+targets in turn, for several rounds, and the medians go to bench/results.md
+with the ratio of each to the ceiling: the issue page's own bytes as a static
+file, served by the same gunicorn through whitenoise. Any non-2xx answer fails
+the run. BENCH_REDIS_URL (Redis database 1 on 127.0.0.1 by default; empty for
+per-process memory) is the shared cache, as in production.
 """
 
 import gzip
@@ -42,8 +45,9 @@ ISSUES = int(os.environ.get("BENCH_ISSUES", "5000"))
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "30"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 SECONDS = int(os.environ.get("BENCH_SECONDS", "5"))
-# The shared cache of a production deployment; empty = per-process memory.
-REDIS_URL = os.environ.get("BENCH_REDIS_URL", "")
+# The shared cache of a production deployment (as in docker-compose.yml);
+# BENCH_REDIS_URL= (empty) measures the per-process memory cache instead.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
 CONNECTIONS = 16
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 
@@ -310,8 +314,9 @@ def main():
         }
         targets.update({f"{label}, cached": cached + path for label, path in search.items()})
         targets.update({f"{label}, not cached": uncached + path for label, path in search.items()})
-        for url in targets.values():  # warm: caches filled, connections open
-            fetch(url)
+        for url in targets.values():  # warm: caches filled, connections open, both workers
+            for _ in range(2 * WORKERS):
+                fetch(url)
         samples = {label: [] for label in targets}
         loads = [loadavg()]
         for _round in range(ROUNDS):
@@ -361,7 +366,8 @@ def main():
         f"- gunicorn: production configuration, {WORKERS} sync workers, preload_app,"
         f" max_requests {recycling}; cache: {'Redis' if REDIS_URL else 'per-process memory'};"
         " the ceiling: a third gunicorn with recycling off;"
-        " `not cached` = a second gunicorn with DJANGO_PAGE_CACHE=0",
+        " `not cached` = a second gunicorn with DJANGO_PAGE_CACHE=0"
+        + (" ; with Redis, publication generations pushed to each process" if REDIS_URL else ""),
         f"- wrk: {CONNECTIONS} connections, 2 threads, {SECONDS} s per target,"
         f" {ROUNDS} rounds through all targets in turn; medians of the rounds",
         f"- conditional request with the page's ETag: {conditional};"

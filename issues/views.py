@@ -36,6 +36,7 @@ from issues.rendering import (
     render_issue_body,
 )
 from issues.search import excerpt, query_terms
+from issues.templatetags.digest import path
 
 NOINDEX = "noindex, nofollow"
 LEAD_LENGTH = 120
@@ -203,7 +204,6 @@ class EntryListMixin(ReaderMixin):
         # Links built here, not by a {% url %} per entry: most of a results
         # page's time went to reverse().
         issue_path = issue_path_builder()
-        source_paths = {}
         for entry in context["entries"]:
             summary = plain_text(entry.summary)
             entry.title_html = highlight(plain_text(entry.title), self.terms)
@@ -212,38 +212,16 @@ class EntryListMixin(ReaderMixin):
             entry.summary_html = highlight(excerpt(summary, self.terms), self.terms)
             entry.date_text = entry.publication_date.isoformat()
             entry.issue_path = issue_path(entry.publication_date)
-            if entry.source and entry.source not in source_paths:
-                source_paths[entry.source] = reverse("issues:source", args=[entry.source])
-            entry.source_path = source_paths.get(entry.source, "")
+            entry.source_path = path("issues:source", entry.source) if entry.source else ""
         return context
 
 
 class CappedPaginator(Paginator):
-    """Counts at most ``MAX_COUNTED`` results: "1000+" costs what "20" costs.
-
-    One query finds the keys of the first ``MAX_COUNTED + 1`` hits in order,
-    which gives the count; the page then loads its rows by key, without
-    running the search and the visibility rule a second time.
-    """
-
-    @cached_property
-    def hits(self):
-        return list(self.object_list.values_list("pk", flat=True)[: MAX_COUNTED + 1])
+    """Counts at most ``MAX_COUNTED`` results: "1000+" costs what "20" costs."""
 
     @cached_property
     def count(self):
-        return len(self.hits)
-
-    def page(self, number):
-        number = self.validate_number(number)
-        bottom = (number - 1) * self.per_page
-        top = bottom + self.per_page
-        if top + self.orphans >= self.count:
-            top = self.count
-        keys = self.hits[bottom:top]
-        model = self.object_list.model
-        rows = model.objects.defer(*model.SEARCH_FIELDS).in_bulk(keys)
-        return self._get_page([rows[key] for key in keys if key in rows], number, self)
+        return self.object_list[: MAX_COUNTED + 1].count()
 
 
 class SearchView(EntryListMixin, ListView):
@@ -256,7 +234,11 @@ class SearchView(EntryListMixin, ListView):
         self.query = self.request.GET.get("q", "").strip()[:200]
         self.terms = query_terms(self.query)
         self.ranked = self.request.GET.get("order") == "relevance"
-        return PublicEntry.objects.published(self.now).search(self.query, ranked=self.ranked)
+        return (
+            PublicEntry.objects.published(self.now)
+            .search(self.query, ranked=self.ranked)
+            .defer(*PublicEntry.SEARCH_FIELDS)
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -280,6 +262,7 @@ class SourceView(EntryListMixin, ListView):
         return (
             PublicEntry.objects.published(self.now)
             .filter(source=self.kwargs["source"])
+            .defer(*PublicEntry.SEARCH_FIELDS)
             .order_by("-publication_date", "position")
         )
 
