@@ -73,6 +73,15 @@ if not control_socket:
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 
+
+def worker_exit(server, worker):
+    # A recycled worker leaves the page cache's generation channel at once:
+    # a publication change would otherwise wait for its confirmation.
+    from issues.generations import listener
+
+    listener.stop()
+
+
 # Logs: JSON lines on stdout, access lines included, through the same
 # formatter and secret filters as Django's own logs (digest/logging.py).
 accesslog = "-"

@@ -223,13 +223,17 @@ def main():
             if approved:
                 # A reader who asks right after the approval: the cached page must be gone.
                 reader = Browser(port, log, "reader")
-                date = reviewer.field_value(change, "publication_date")
-                status, _, page = reader.request("GET", f"/issues/{date}/")
+                # The admin shows the date in its own format (2031/01/05).
+                year, month, day = re.findall(
+                    r"\d+", reviewer.field_value(change, "publication_date")
+                )
+                status, _, page = reader.request("GET", f"/issues/{year}-{month}-{day}/")
                 log(
                     {
                         "event": "read",
                         "issue": issue_id,
-                        "fresh": status == 200 and marker in page,
+                        "status": status,
+                        "fresh": marker in page,
                         "at": time.time(),
                     }
                 )

@@ -177,11 +177,24 @@ def judge(tmp):
             f"  {kind}: {len(done)} acknowledged of {sum(e['event'] == kind for e in events)} tried"
         )
     reads = [e for e in events if e["event"] == "read" and not in_outage(e["at"])]
-    stale = [e for e in reads if not e["fresh"]]
+    stale = [e for e in reads if e["status"] == 200 and not e["fresh"]]
     check(
         reads and not stale,
         f"{len(reads)} public reads right after an approval; old pages among them: {len(stale)}",
     )
+    log_lines = (tmp / "gunicorn.log").read_text(errors="replace").splitlines()
+    unconfirmed = [line for line in log_lines if "did not confirm" in line or "listener" in line]
+    print(f"  generation pushes some process did not confirm: {len(unconfirmed)}")
+    for line in unconfirmed[:3]:
+        print(f"    {line[:300]}")
+    if unconfirmed:
+        first = log_lines.index(unconfirmed[0])
+        for line in log_lines[max(0, first - 4000) : first + 50]:
+            if '"gunicorn.access"' not in line:
+                print(f"    | {line[:300]}")
+    for entry in stale[:5]:
+        reader = [e for e in admin if e.get("who") == "reader" and e["end"] <= entry["at"]][-1:]
+        print(f"    {entry} outage {outage} request {reader}")
     steady_saves = [
         e
         for e in events

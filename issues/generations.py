@@ -53,6 +53,7 @@ class Listener:
         self.generation = None
         self.ready = False
         self._pid = None
+        self._pubsub = None
 
     def current(self):
         """The generation this process was told about, or None (then ask the cache)."""
@@ -73,6 +74,8 @@ class Listener:
             try:
                 self._listen(channel)
             except Exception:  # noqa: BLE001 - any failure: fall back, then retry
+                if self._pid != os.getpid():
+                    return  # stopped: the process is exiting
                 logger.warning("page cache: generation listener lost Redis", exc_info=True)
             self.ready = False
             time.sleep(1)
@@ -81,7 +84,7 @@ class Listener:
         # A connection of its own, with no read timeout: it waits for messages.
         location = settings.CACHES["default"]["LOCATION"]
         client = redis.Redis.from_url(location, socket_connect_timeout=2, socket_keepalive=True)
-        pubsub = client.pubsub()
+        pubsub = self._pubsub = client.pubsub()
         try:
             pubsub.subscribe(channel)
             for message in pubsub.listen():
@@ -97,6 +100,14 @@ class Listener:
         finally:
             self.ready = False
             pubsub.close()
+
+    def stop(self):
+        """Unsubscribe before this process exits, so that no change waits for it."""
+        self.ready = False
+        self._pid = None
+        pubsub = self._pubsub
+        if pubsub is not None and pubsub.connection is not None:
+            pubsub.connection.disconnect()
 
 
 def _confirm_key(token):

@@ -1,6 +1,7 @@
 """The publication generation reaches every serving process before a change completes."""
 
 import logging
+import time
 
 import pytest
 import redis
@@ -51,3 +52,15 @@ def test_without_a_listener_the_generation_is_read_from_the_cache(settings):
     assert generations.current_generation() == 1234
     token = generations.new_generation()
     assert generations.current_generation() == token != 1234
+
+
+def test_a_stopped_listener_leaves_the_channel_so_no_change_waits_for_it(pushed):
+    channel, _confirmed = generations._names()
+    client = redis.Redis.from_url(REDIS)
+    assert client.pubsub_numsub(channel) == [(channel.encode(), 1)]
+    pushed.stop()
+    for _ in range(100):
+        if client.pubsub_numsub(channel) == [(channel.encode(), 0)]:
+            break
+        time.sleep(0.01)
+    assert client.pubsub_numsub(channel) == [(channel.encode(), 0)]
