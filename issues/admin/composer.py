@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from markdownx.widgets import MarkdownxWidget
 
 from issues.documents import metadata_text
@@ -119,7 +119,11 @@ def composer_config(issue):
             "moveDown": gettext("下移"),
             "moveTop": gettext("移到栏目顶部"),
             "moveTo": gettext("移到栏目…"),
-            "errors": gettext("%(count)s 处错误，点击定位："),
+            "errors": plural_forms(
+                lambda n: ngettext(
+                    "%(count)s 处错误，点击定位：", "%(count)s 处错误，点击定位：", n
+                )
+            ),
             "unsaved": gettext("有未保存的修改"),
             "leave": gettext("有未保存的修改，离开会丢失。"),
             "draftFound": gettext("浏览器里有此期未保存的修改（%(time)s）。"),
@@ -135,15 +139,28 @@ def composer_config(issue):
                 "粘贴 house 格式的条目（“- [标题 | 来源](链接)”及其元信息、摘要行），可多条。"
             ),
             "pastePreview": gettext("预览"),
-            "pasteAdd": gettext("添加 %(count)s 条"),
+            "pasteAdd": plural_forms(
+                lambda n: ngettext("添加 %(count)s 条", "添加 %(count)s 条", n)
+            ),
             "pasteCancel": gettext("取消"),
             "pasteNone": gettext("没有找到条目：每条以“- ”开头。"),
             "pasteVerbatim": gettext("正文不是“元信息 + 摘要：”格式，将整体放入摘要。"),
             "pasteFailed": gettext("无法解析：%(error)s"),
-            "entries": gettext("%(count)s 条"),
+            "entries": plural_forms(lambda n: ngettext("%(count)s 条", "%(count)s 条", n)),
             "untitled": gettext("（无标题）"),
+            "empty": gettext("（空）"),
         },
     }
+
+
+def plural_forms(counted):
+    """A counted text for the composer's script: ``{"one": …, "other": …}``.
+
+    ``counted(n)`` is an ``ngettext`` call (so that makemessages finds its
+    texts). Both languages of the site (Chinese, English) have at most these
+    two forms; the script picks "one" for a count of 1.
+    """
+    return {"one": counted(1), "other": counted(2)}
 
 
 # What json_script escapes, so the JSON cannot close its <script> element.

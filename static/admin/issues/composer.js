@@ -38,6 +38,10 @@
     let status = null;
 
     function format(template, values) {
+        // A counted text comes as {one, other} (issues/admin/composer.py, plural_forms).
+        if (template && typeof template === "object") {
+            template = values.count === 1 ? template.one : template.other;
+        }
         return (template || "").replace(/%\((\w+)\)s/g, (match, key) => String(values[key]));
     }
 
@@ -575,7 +579,7 @@
             return "—";
         }
         const flat = value.replace(/\s+/g, " ").trim();
-        return flat.length > 80 ? `${flat.slice(0, 80)}…` : flat || "（空）";
+        return flat.length > 80 ? `${flat.slice(0, 80)}…` : flat || text.empty;
     }
 
     function offerDraft() {

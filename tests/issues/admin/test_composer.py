@@ -259,3 +259,21 @@ def test_composer_settings_cannot_close_their_script_element(monkeypatch):
     assert "<" not in text and ">" not in text and "&" not in text
     assert "中文" in text  # not escaped to \\u sequences: half the bytes
     assert json.loads(text) == hostile
+
+
+def test_counted_texts_reach_the_script_with_their_english_plurals(editor):
+    from django.utils import translation
+
+    from issues.admin.composer import composer_config
+
+    issue = make_issue(user=editor)
+    with translation.override("en"):
+        text = composer_config(issue)["text"]
+    assert text["entries"] == {"one": "%(count)s entry", "other": "%(count)s entries"}
+    assert text["pasteAdd"]["one"] == "Add %(count)s entry"
+    assert text["empty"] == "(empty)"
+    with translation.override("zh-hans"):
+        assert composer_config(issue)["text"]["entries"] == {
+            "one": "%(count)s 条",
+            "other": "%(count)s 条",
+        }
