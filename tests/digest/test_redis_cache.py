@@ -4,18 +4,7 @@ import pytest
 from django.core.cache import caches
 
 from digest.redis_cache import RedisCache
-
-REDIS = "redis://127.0.0.1:6379/15"
-
-
-def redis_is_running():
-    import redis
-
-    try:
-        return redis.Redis.from_url(REDIS, socket_connect_timeout=1).ping()
-    except redis.RedisError:
-        return False
-
+from tests.issues.test_page_cache import REDIS, redis_is_running
 
 pytestmark = pytest.mark.skipif(not redis_is_running(), reason="needs Redis at 127.0.0.1:6379")
 
