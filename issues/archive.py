@@ -10,8 +10,9 @@ hand in the dates (``Revision.objects.published_dates()``).
 
 from __future__ import annotations
 
+import bisect
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import groupby
 
@@ -72,10 +73,15 @@ def archive_rows(
 
 
 def neighbours(
-    dates: Iterable[datetime.date], current: datetime.date
+    ascending: Sequence[datetime.date], current: datetime.date
 ) -> tuple[datetime.date | None, datetime.date | None]:
-    """The published issues just before and just after ``current``: (older, newer)."""
-    ordered = sorted(set(dates))
-    older = [date for date in ordered if date < current]
-    newer = [date for date in ordered if date > current]
-    return (older[-1] if older else None, newer[0] if newer else None)
+    """The published issues just before and just after ``current``: (older, newer).
+
+    ``ascending`` holds distinct dates, oldest first (a bisection, not a scan:
+    issue pages ask this of thousands of dates).
+    """
+    before = bisect.bisect_left(ascending, current)
+    after = bisect.bisect_right(ascending, current)
+    older = ascending[before - 1] if before else None
+    newer = ascending[after] if after < len(ascending) else None
+    return older, newer

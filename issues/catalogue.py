@@ -11,7 +11,6 @@ read under is no longer current: a page rendered from it is exactly as fresh
 as the state check that guards the page cache, and costs no query for them.
 """
 
-import bisect
 import threading
 from collections import defaultdict
 
@@ -19,7 +18,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.functional import cached_property
 
-from issues.archive import COLUMNS, archive_rows
+from issues.archive import COLUMNS, archive_rows, neighbours
 from issues.cache import current_state
 from issues.models import Publication, Revision
 from issues.rendering import GRID_YEAR_END, grid_row_html, grid_table_html
@@ -76,12 +75,7 @@ class Catalogue:
 
     def neighbours(self, date):
         """The published issues just before and just after ``date``: (older, newer)."""
-        ascending = self._ascending
-        before = bisect.bisect_left(ascending, date)
-        after = bisect.bisect_right(ascending, date)
-        older = ascending[before - 1] if before else None
-        newer = ascending[after] if after < len(ascending) else None
-        return older, newer
+        return neighbours(self._ascending, date)
 
     def recent_dates(self, current, count=ISSUE_PAGE_YEARS):
         """The dates of the newest ``count`` years and of ``current``'s year: a bounded grid."""
