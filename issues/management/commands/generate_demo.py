@@ -19,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from issues.documents import document_to_data
+from issues.documents import document_to_data, entry_from_doc
 from issues.housefmt import EntryDoc, IssueDoc, SectionDoc
 from issues.models import Entry, Issue, Publication, Revision, Section, Status
 from issues.publishing import freeze_revision
@@ -147,16 +147,7 @@ class Command(BaseCommand):
                 section_docs.append(section)
         Section.objects.bulk_create(sections)
         Entry.objects.bulk_create(
-            Entry(
-                section=section,
-                position=position,
-                title=entry.title,
-                label=entry.label,
-                source=entry.source,
-                url=entry.url,
-                metadata="\n".join(f"{key}：{value}" for key, value in entry.metadata),
-                summary=entry.summary,
-            )
+            entry_from_doc(entry, section=section, position=position)
             for section, section_doc in zip(sections, section_docs, strict=True)
             for position, entry in enumerate(section_doc.entries)
         )
