@@ -85,6 +85,7 @@ def worker_exit(server, worker):
 # Logs: JSON lines on stdout, access lines included, through the same
 # formatter and secret filters as Django's own logs (digest/logging.py).
 accesslog = "-"
+logger_class = "digest.access_log.AccessLogger"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 logconfig_dict = stdout_logging(

@@ -5,8 +5,8 @@
 (development). Two filters prepare every record first:
 
 - ``RequestContextFilter`` copies the method, path and user id of the request
-  being logged (Django's request loggers attach it as ``record.request``), or
-  the fields of a gunicorn access line.
+  being logged (Django's request loggers attach it as ``record.request``).
+  gunicorn's access lines come with their fields (``digest.access_log``).
 - ``RedactSecretsFilter`` renders the message and traceback once and removes
   secrets from them: the values of password-like form fields and of the
   ``Cookie``/``Authorization`` headers of that request, the secrets this
@@ -50,19 +50,6 @@ _URL_CREDENTIALS = re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/@\s]*:)([^@/\s]+)(@)"
 # Secrets shorter than this are not searched for: they would redact ordinary words.
 MIN_SECRET_LENGTH = 4
 
-# gunicorn access-log atoms -> field names (see gunicorn's access_log_format).
-ACCESS_FIELDS = {
-    "h": "remote_addr",
-    "m": "method",
-    "U": "path",
-    "q": "query",
-    "s": "status",
-    "B": "bytes",
-    "M": "duration_ms",
-    "f": "referer",
-    "a": "user_agent",
-    "{x-request-id}i": "request_id",
-}
 # Extra fields a formatter writes when a filter or caller set them.
 CONTEXT_FIELDS = (
     "method",
@@ -97,9 +84,14 @@ def redact(text, secrets=()):
     for secret in sorted(set(secrets), key=len, reverse=True):
         if len(secret) >= MIN_SECRET_LENGTH:
             text = text.replace(secret, REDACTED)
-    text = _URL_CREDENTIALS.sub(rf"\g<1>{REDACTED}\g<3>", text)
-    text = _SHARE_TOKEN.sub(rf"\g<1>{REDACTED}", text)
-    return _KEY_VALUE.sub(rf"\g<1>\g<2>{REDACTED}", text)
+    # Each pattern needs its marker: most lines (an access line's path) have none.
+    if "://" in text:
+        text = _URL_CREDENTIALS.sub(rf"\g<1>{REDACTED}\g<3>", text)
+    if "/shared/" in text:
+        text = _SHARE_TOKEN.sub(rf"\g<1>{REDACTED}", text)
+    if "=" in text or ":" in text:
+        text = _KEY_VALUE.sub(rf"\g<1>\g<2>{REDACTED}", text)
+    return text
 
 
 def redact_query(query):
@@ -153,25 +145,22 @@ class RequestContextFilter(logging.Filter):
             record.user_id = _user_id(request)
             if hasattr(record, "status_code"):
                 record.status = record.status_code
-        elif record.name == "gunicorn.access" and isinstance(record.args, dict):
-            atoms = record.args
-            for atom, field in ACCESS_FIELDS.items():
-                value = atoms.get(atom)
-                if value not in (None, "-", ""):
-                    setattr(record, field, int(value) if field == "status" else value)
-            record.msg = "{} {} {}".format(atoms.get("m"), atoms.get("U"), atoms.get("s"))
-            record.args = None
         return True
 
 
 class RedactSecretsFilter(logging.Filter):
     """Render message and traceback once, without secrets."""
 
+    def __init__(self, name=""):
+        super().__init__(name)
+        # Read once: the environment is set before logging is configured.
+        self.secrets = configured_secrets()
+
     def filter(self, record):
-        secrets = configured_secrets()
+        secrets = self.secrets
         request = getattr(record, "request", None)
         if request is not None and hasattr(request, "META"):
-            secrets += request_secrets(request)
+            secrets = [*secrets, *request_secrets(request)]
         try:
             message = record.getMessage()
         except Exception:  # noqa: BLE001 - a broken format string still gets logged

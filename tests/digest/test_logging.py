@@ -1,5 +1,6 @@
 """digest/logging.py: one parseable line per record, with context, without secrets."""
 
+import datetime
 import io
 import json
 import logging
@@ -9,6 +10,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from digest.access_log import access_record
 from digest.logging import JsonFormatter, RedactSecretsFilter, RequestContextFilter, TextFormatter
 from tests.factories import make_user
 
@@ -31,12 +33,11 @@ def log_lines():
         logger.removeHandler(handler)
 
 
-def gunicorn_access_record(**atoms):
-    """A record as gunicorn's access logger makes it: the atoms dict as args."""
-    defaults = {"h": "10.0.0.1", "m": "GET", "U": "/", "q": "", "s": "200", "B": 10, "M": 3}
-    record = logging.LogRecord("gunicorn.access", logging.INFO, __file__, 1, "%(h)s", (), None)
-    record.args = {**defaults, **atoms}
-    return record
+def access_line(path="/", query="", status=200, **environ):
+    """The record digest's gunicorn logger makes of one request."""
+    request_time = datetime.timedelta(milliseconds=3)
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, **environ}
+    return access_record(status, 10, environ, request_time)
 
 
 def prepare(record):
@@ -132,7 +133,7 @@ def test_configured_secrets_are_redacted_wherever_they_appear(monkeypatch):
 
 
 def test_a_gunicorn_access_line_becomes_fields_with_sensitive_query_values_blanked():
-    record = gunicorn_access_record(m="GET", U="/search/", q="q=npu&token=abc123xyz", s="200")
+    record = access_line("/search/", "q=npu&token=abc123xyz", REMOTE_ADDR="10.0.0.1")
 
     entry = json.loads(JsonFormatter().format(prepare(record)))
 
@@ -140,11 +141,13 @@ def test_a_gunicorn_access_line_becomes_fields_with_sensitive_query_values_blank
     assert entry["path"] == "/search/"
     assert entry["status"] == HTTPStatus.OK
     assert entry["query"] == "q=npu&token=[redacted]"
+    assert entry["remote_addr"] == "10.0.0.1"
+    assert entry["duration_ms"] == 3
     assert "abc123xyz" not in json.dumps(entry)
 
 
 def test_the_text_format_keeps_the_same_fields_on_one_line():
-    record = prepare(gunicorn_access_record(U="/healthz", s="200"))
+    record = prepare(access_line("/healthz"))
 
     line = TextFormatter().format(record)
 
@@ -155,7 +158,7 @@ def test_the_text_format_keeps_the_same_fields_on_one_line():
 
 def test_share_link_tokens_never_reach_the_access_log():
     token = "Zq8vL2xN4pR7sT1uW3yA5bC6dE9fG0hJ"
-    record = gunicorn_access_record(m="GET", U=f"/shared/{token}/", s="200")
+    record = access_line(f"/shared/{token}/")
 
     entry = json.loads(JsonFormatter().format(prepare(record)))
 
