@@ -121,7 +121,7 @@ MIDDLEWARE = [
     # Public pages from the cache, 304s and compression, before the session,
     # locale, CSRF and auth middleware whose work a cached page does not need.
     "issues.cache.PageCacheMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "digest.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -166,6 +166,8 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a health check that needs no round trip (digest/postgresql).
+    DATABASES["default"]["ENGINE"] = "digest.postgresql"
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
         "connect_timeout", env_int("DJANGO_DB_CONNECT_TIMEOUT", 5)
     )
