@@ -9,6 +9,7 @@ style-src the admin's inline styles are refused.
 from http import HTTPStatus
 
 import pytest
+from csp.utils import build_policy
 from django.urls import reverse
 
 
@@ -31,6 +32,33 @@ def test_pages_send_the_content_security_policy(client, db, enforced_csp, path):
     assert "object-src 'none'" in policy
     assert "frame-ancestors 'none'" in policy
     assert "unsafe-eval" not in policy
+
+
+@pytest.mark.parametrize("path", ["/", "/archive/", "/admin/login/", "/static/css/site.css"])
+def test_every_response_carries_the_policy_django_csp_builds_from_the_settings(
+    client, db, enforced_csp, path
+):
+    for _ in range(2):  # built on the first response, remembered for the second
+        response = client.get(path, follow=True)
+
+        assert response["Content-Security-Policy"] == build_policy()
+
+
+@pytest.mark.urls("tests.digest.urls")
+def test_a_view_with_its_own_policy_keeps_it(client, db, enforced_csp):
+    client.get("/")
+
+    policy = client.get("/own-policy/")["Content-Security-Policy"]
+
+    assert "https://images.example.org" in policy
+    assert "img-src 'self' data: https: https://images.example.org" in policy
+
+
+def test_a_changed_policy_reaches_the_next_response(client, db, enforced_csp, settings):
+    client.get("/")
+    settings.CONTENT_SECURITY_POLICY = {"DIRECTIVES": {"default-src": ["'none'"]}}
+
+    assert client.get("/")["Content-Security-Policy"] == "default-src 'none'"
 
 
 @pytest.mark.parametrize("path", ["/", "/admin/login/"])

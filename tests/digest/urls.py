@@ -1,5 +1,7 @@
-"""The project's URLs plus one view that fails, for the logging tests."""
+"""The project's URLs plus a view that fails (logging tests) and one with its own policy."""
 
+from csp.decorators import csp_update
+from django.http import HttpResponse
 from django.urls import path
 
 from digest.urls import urlpatterns as project_urlpatterns
@@ -12,4 +14,13 @@ def fail_with_the_password(request):
     )
 
 
-urlpatterns = [path("boom/", fail_with_the_password), *project_urlpatterns]
+@csp_update({"img-src": ["https://images.example.org"]})
+def with_its_own_policy(request):
+    return HttpResponse("an embed")
+
+
+urlpatterns = [
+    path("boom/", fail_with_the_password),
+    path("own-policy/", with_its_own_policy),
+    *project_urlpatterns,
+]
