@@ -53,6 +53,7 @@ class Listener:
         self.generation = None
         self.ready = False
         self._pid = None
+        self._run_token = None
         self._pubsub = None
 
     def current(self):
@@ -64,23 +65,31 @@ class Listener:
             if _redis() is not None:
                 self._pid = os.getpid()
                 self.ready = False
-                threading.Thread(target=self._run, name="digest-generations", daemon=True).start()
+                # Its own token: a thread from before a stop() never comes back.
+                self._run_token = token = object()
+                threading.Thread(
+                    target=self._run, args=(token,), name="digest-generations", daemon=True
+                ).start()
             return None
         return self.generation if self.ready else None
 
-    def _run(self):
+    def _running(self, token):
+        return self._run_token is token and self._pid == os.getpid()
+
+    def _run(self, token):
         channel, _confirmed = _names()
-        while self._pid == os.getpid():
+        while self._running(token):
             try:
-                self._listen(channel)
+                self._listen(channel, token)
             except Exception:  # noqa: BLE001 - any failure: fall back, then retry
-                if self._pid != os.getpid():
+                if not self._running(token):
                     return  # stopped: the process is exiting
                 logger.warning("page cache: generation listener lost Redis", exc_info=True)
-            self.ready = False
+            if self._running(token):
+                self.ready = False
             time.sleep(1)
 
-    def _listen(self, channel):
+    def _listen(self, channel, token):
         # A connection of its own, with no read timeout: it waits for messages.
         location = settings.CACHES["default"]["LOCATION"]
         client = redis.Redis.from_url(location, socket_connect_timeout=2, socket_keepalive=True)
@@ -88,23 +97,27 @@ class Listener:
         try:
             pubsub.subscribe(channel)
             for message in pubsub.listen():
+                if not self._running(token):
+                    return
                 if message["type"] == "subscribe":
                     # Changes from now on arrive as messages; the one before is in the cache.
                     self.generation = _stored_generation()
                     self.ready = True
                 elif message["type"] == "message":
-                    token = int(message["data"])
-                    self.generation = token
+                    generation = int(message["data"])
+                    self.generation = generation
                     self.ready = True
-                    client.rpush(_confirm_key(token), os.getpid())
+                    client.rpush(_confirm_key(generation), os.getpid())
         finally:
-            self.ready = False
+            if self._running(token):
+                self.ready = False
             pubsub.close()
 
     def stop(self):
         """Unsubscribe before this process exits, so that no change waits for it."""
         self.ready = False
         self._pid = None
+        self._run_token = None
         pubsub = self._pubsub
         if pubsub is not None and pubsub.connection is not None:
             pubsub.connection.disconnect()

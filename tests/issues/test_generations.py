@@ -64,3 +64,21 @@ def test_a_stopped_listener_leaves_the_channel_so_no_change_waits_for_it(pushed)
             break
         time.sleep(0.01)
     assert client.pubsub_numsub(channel) == [(channel.encode(), 0)]
+
+
+def test_a_listener_started_again_after_a_stop_is_the_only_one_listening(pushed):
+    channel, _confirmed = generations._names()
+    client = redis.Redis.from_url(REDIS)
+    pushed.stop()
+    pushed.current()  # started again, as a test or a re-forked worker does
+    for _ in range(200):
+        if pushed.current() is not None:
+            break
+        time.sleep(0.01)
+
+    # The stopped thread would have come back after its one-second pause.
+    time.sleep(1.5)
+
+    assert client.pubsub_numsub(channel) == [(channel.encode(), 1)]
+    token = generations.new_generation()
+    assert pushed.generation == token
