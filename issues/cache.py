@@ -123,6 +123,9 @@ class PublicationState:
         frozen, withdrawn, last_live, self.next_live, updated = (_aware(value) for value in row)
         moments = [moment for moment in (frozen, withdrawn, last_live, updated) if moment]
         self.last_modified = max(moments) if moments else None
+        if self.last_modified is not None:
+            self.last_modified_second = int(self.last_modified.timestamp())
+            self.last_modified_http = http_date(self.last_modified_second)
         self.version = hashlib.sha1(
             repr((generation, frozen, withdrawn, last_live, updated, CODE_VERSION)).encode()
         ).hexdigest()[:16]
@@ -250,6 +253,14 @@ def _public_view(urlconf, path):
     return view if getattr(view, "public_page", False) else None
 
 
+@lru_cache(maxsize=4)
+def _cache_control(s_maxage):
+    cache_control = "public, max-age=0, must-revalidate"
+    if s_maxage:
+        cache_control += f", s-maxage={s_maxage}"
+    return cache_control
+
+
 def _accepted_encoding(request):
     accepted = request.META.get("HTTP_ACCEPT_ENCODING", "")
     names = set()
@@ -342,13 +353,18 @@ class PageCacheMiddleware:
         if_none_match = request.META.get("HTTP_IF_NONE_MATCH")
         if if_none_match is not None:
             return tag in if_none_match or if_none_match.strip() == "*"
-        since = parse_http_date_safe(request.META.get("HTTP_IF_MODIFIED_SINCE", ""))
-        if since is None or state.last_modified is None:
+        if_modified_since = request.META.get("HTTP_IF_MODIFIED_SINCE")
+        if not if_modified_since or state.last_modified is None:
+            return False
+        since = parse_http_date_safe(if_modified_since)
+        if since is None:
             return False
         return int(state.last_modified.timestamp()) <= since
 
     def _store(self, key, response, timeout):
         body = response.content
+        # Vary as every copy of the page will say it, so a hit need not patch it.
+        patch_vary_headers(response, ("Accept-Language", "Accept-Encoding"))
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in OWN_HEADERS
         ]
@@ -370,7 +386,6 @@ class PageCacheMiddleware:
         if encoding:
             response["Content-Encoding"] = encoding
         response["Content-Length"] = str(len(body))
-        patch_vary_headers(response, ("Accept-Encoding",))
         return response
 
     def _validators(self, response, etag, state, now):
@@ -379,11 +394,7 @@ class PageCacheMiddleware:
             # HTTP dates have whole seconds: a change later in the same second
             # would keep the same Last-Modified. Claim a second only once it is
             # over (clients revalidate with the ETag meanwhile).
-            second = int(state.last_modified.timestamp())
-            if now.timestamp() >= second + 1:
-                response["Last-Modified"] = http_date(second)
-        cache_control = "public, max-age=0, must-revalidate"
-        if settings.DIGEST_CACHE_S_MAXAGE:
-            cache_control += f", s-maxage={settings.DIGEST_CACHE_S_MAXAGE}"
-        response["Cache-Control"] = cache_control
+            if now.timestamp() >= state.last_modified_second + 1:
+                response["Last-Modified"] = state.last_modified_http
+        response["Cache-Control"] = _cache_control(settings.DIGEST_CACHE_S_MAXAGE)
         patch_vary_headers(response, ("Accept-Language", "Accept-Encoding"))
