@@ -11,21 +11,39 @@ read under is no longer current: a page rendered from it is exactly as fresh
 as the state check that guards the page cache, and costs no query for them.
 """
 
+import json
 import threading
 from collections import defaultdict
+from functools import lru_cache
+from typing import NamedTuple
 
-from django.urls import reverse
+from django.db import connection
+from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.functional import cached_property
 
 from issues.archive import COLUMNS, archive_rows, neighbours
 from issues.cache import current_state
+from issues.documents import document_from_data
 from issues.models import Publication, Revision
-from issues.rendering import GRID_YEAR_END, grid_row_html, grid_table_html
+from issues.rendering import (
+    GRID_YEAR_END,
+    grid_row_html,
+    grid_table_html,
+    issue_lead,
+    issue_title,
+)
 
 # Issue pages carry this many years of the archive grid (plus the issue's own
 # year), so their size does not grow with the catalogue; /archive/ has it all.
 ISSUE_PAGE_YEARS = 2
+
+
+class LiveIssue(NamedTuple):
+    date: object
+    body_html: str
+    title: str
+    lead: str
 
 
 class Catalogue:
@@ -37,7 +55,9 @@ class Catalogue:
         self._years = {}
         self._full_grids = {}
         # Revision pk -> (title, lead): what a page needs of the issue's document.
-        self.heads = {}
+        self._heads = {}
+        # Rendered page chrome ({% publication_fragment %}), by name, language and values.
+        self.fragments = {}
 
     # Each part is read on first use: a search page needs the settings only.
     @cached_property
@@ -62,6 +82,21 @@ class Catalogue:
     def publication(self):
         return Publication.load()
 
+    def live_issue(self, date):
+        """What a reader page shows of the issue live under ``date``, or None."""
+        pk = self.revision_ids.get(date)
+        if pk is None:
+            return None
+        head = self._heads.get(pk)
+        row = _revision_page(pk, with_data=head is None)
+        if row is None:  # deleted since this state was read
+            return None
+        body_html, data = row
+        if head is None:
+            doc = document_from_data(json.loads(data))
+            head = self._heads[pk] = (issue_title(doc), issue_lead(doc))
+        return LiveIssue(date, body_html, *head)
+
     @cached_property
     def _ascending(self):
         return self.dates[::-1]
@@ -77,20 +112,19 @@ class Catalogue:
         """The published issues just before and just after ``date``: (older, newer)."""
         return neighbours(self._ascending, date)
 
-    def recent_dates(self, current, count=ISSUE_PAGE_YEARS):
-        """The dates of the newest ``count`` years and of ``current``'s year: a bounded grid."""
+    def recent_years(self, current, count=ISSUE_PAGE_YEARS):
+        """The newest ``count`` years and ``current``'s year, newest first: a bounded grid."""
         years = list(self._by_year)[:count]  # newest first, as the dates
         if current.year not in years:
             years.append(current.year)
-        return [date for year in sorted(years, reverse=True) for date in self._by_year[year]]
+        return years
 
     def recent_grid(self, current):
-        """The grid of ``recent_dates(current)``, ``current`` marked."""
-        years = sorted({date.year for date in self.recent_dates(current)}, reverse=True)
+        """The grid of ``recent_years(current)``, ``current`` marked."""
         return grid_table_html(
             [
                 self._year_marking(current) if year == current.year else self.year_html(year)
-                for year in years
+                for year in self.recent_years(current)
             ]
         )
 
@@ -104,10 +138,11 @@ class Catalogue:
         return grid
 
     def year_html(self, year):
+        """One year of the grid, its ``<tbody>``."""
         return "".join(self._year_rows(year)) + GRID_YEAR_END
 
     def _year_rows(self, year):
-        """One year of the grid, row by row, once per language (its labels are translated)."""
+        """The year's rows as HTML, once per language."""
         key = (translation.get_language(), year)
         rows = self._years.get(key)
         if rows is None:
@@ -119,22 +154,47 @@ class Catalogue:
 
     def _year_marking(self, current):
         """``current``'s year with its cell marked: only the row holding it is rendered again."""
-        rows = list(self._year_rows(current.year))
         dates = self._by_year[current.year]
-        if current in dates:
-            index = dates.index(current) // COLUMNS
-            chunk = dates[index * COLUMNS : (index + 1) * COLUMNS]
-            # archive_rows: the year's digits, then its issues four to a row.
-            _digits, row = archive_rows(chunk, current=current, link=issue_path_builder())
-            rows[1 + index] = grid_row_html(row)
-        return "".join(rows) + GRID_YEAR_END
+        if current not in dates:
+            return self.year_html(current.year)
+        index = dates.index(current) // COLUMNS
+        chunk = dates[index * COLUMNS : (index + 1) * COLUMNS]
+        # archive_rows: the year's digits, then its issues four to a row.
+        _digits, row = archive_rows(chunk, current=current, link=issue_path_builder())
+        rows = self._year_rows(current.year)
+        marked = grid_row_html(row)
+        return "".join([*rows[: 1 + index], marked, *rows[2 + index :]]) + GRID_YEAR_END
+
+
+def _revision_page(pk, *, with_data):
+    """``(body_html, data as JSON text)`` of revision ``pk`` (``data`` None unless asked).
+
+    Every uncached issue page asks this. Django takes longer to build this
+    query than the database takes to answer it, so it is one fixed statement.
+    """
+    quote = connection.ops.quote_name
+    field = Revision._meta.get_field
+    data = f"CAST({quote(field('data').column)} AS TEXT)" if with_data else "NULL"
+    sql = (
+        f"SELECT {quote(field('body_html').column)}, {data}"
+        f" FROM {quote(Revision._meta.db_table)} WHERE {quote(field('id').column)} = %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [pk])
+        return cursor.fetchone()
 
 
 def issue_path_builder():
-    """``date -> /issues/<date>/`` with one ``reverse()``, for grids of thousands of links."""
-    placeholder = "0001-01-01"
-    head, tail = reverse("issues:detail", args=[placeholder]).split(placeholder)
+    """``date -> /issues/<date>/`` without a ``reverse()`` per date, for grids of thousands."""
+    head, tail = _issue_path_parts(get_script_prefix())
     return lambda date: f"{head}{date.isoformat()}{tail}"
+
+
+@lru_cache(maxsize=16)
+def _issue_path_parts(prefix):
+    # Keyed by the script prefix, as ``reverse()`` is.
+    placeholder = "0001-01-01"
+    return tuple(reverse("issues:detail", args=[placeholder]).split(placeholder))
 
 
 _current = None

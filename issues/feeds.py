@@ -26,7 +26,7 @@ from django.utils.feedgenerator import Atom1Feed
 
 from issues.context_processors import current_publication
 from issues.models import Publication, Revision
-from issues.views import format_issue_title
+from issues.rendering import format_issue_title
 
 LATEST = 20
 

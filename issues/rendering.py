@@ -21,6 +21,7 @@ import nh3
 from django.template.loader import render_to_string
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.utils.translation import gettext
 
 from issues import archive
@@ -419,3 +420,89 @@ def grid_row_html(row: archive.Row) -> str:
             parts.append(f'<td><a href="{cell.url}">{cell.text}</a></td>')
     parts.append("</tr>")
     return "".join(parts)
+
+
+def issue_meta_html(*, title, description, site_name, url, date) -> SafeString:
+    """An issue page's description and sharing tags (Open Graph, Twitter cards).
+
+    Built here rather than in the template for the reason ``issue_nav_html``
+    is; every value is escaped.
+    """
+    title, description, site_name = escape(title), escape(description), escape(site_name)
+    tags = [
+        f'<meta name="description" content="{description}">',
+        '<meta property="og:type" content="article">',
+        f'<meta property="og:site_name" content="{site_name}">',
+        '<meta property="og:locale" content="zh_CN">',
+        f'<meta property="og:title" content="{title}">',
+        f'<meta property="og:description" content="{description}">',
+    ]
+    if url:
+        tags.append(f'<meta property="og:url" content="{escape(url)}">')
+    tags.append(f'<meta property="article:published_time" content="{date.isoformat()}">')
+    tags += [
+        '<meta name="twitter:card" content="summary">',
+        f'<meta name="twitter:title" content="{title}">',
+        f'<meta name="twitter:description" content="{description}">',
+    ]
+    return mark_safe("\n  ".join(tags))  # noqa: S308 - every value is escaped
+
+
+def issue_nav_html(older, newer, markdown_path, issue_path) -> SafeString:
+    """The links under an issue: the issues before and after it, and its Markdown file.
+
+    Built here rather than in the template, as the grid is: every uncached
+    issue page has it, and its translated labels and links cost the template
+    a tenth of the page. Dates and paths (``issue_path(date)``, from
+    ``reverse()``) cannot hold markup; the translated texts are escaped.
+    """
+    if not (older or newer or markdown_path):
+        return ""
+    items = []
+    for date, side, rel, label in (
+        (older, "older", "prev", gettext("上一期")),
+        (newer, "newer", "next", gettext("下一期")),
+    ):
+        if date:
+            day = date.isoformat()
+            items.append(
+                f'\n    <li class="issue-nav-{side}"><a href="{issue_path(date)}" rel="{rel}">'
+                f'<span class="issue-nav-label">{escape(label)}</span>'
+                f' <time datetime="{day}">{day}</time></a></li>'
+            )
+    download = ""
+    if markdown_path:
+        text = escape(gettext("下载 Markdown 原文"))
+        download = (
+            f'\n  <p class="issue-download"><a href="{markdown_path}" download>{text}</a></p>'
+        )
+    label = escape(gettext("前后期"))
+    return mark_safe(  # noqa: S308 - see the docstring
+        f'<nav class="issue-nav" aria-label="{label}">\n  <ul>{"".join(items)}\n  </ul>'
+        f"{download}\n</nav>"
+    )
+
+
+# Issue pages' and feeds' titles, and the lead of an issue's meta description.
+LEAD_LENGTH = 120
+
+
+def format_issue_title(publication_name, date, headline, separator) -> str:
+    """The H1 of the house format: "嵌入式AI简报 (2021-07-18)：headline"."""
+    title = f"{publication_name} ({date.isoformat()})"
+    if headline:
+        title += (separator or " ") + headline
+    return title
+
+
+def issue_title(doc) -> str:
+    return format_issue_title(
+        doc.publication_name, doc.publication_date, doc.headline, doc.headline_separator
+    )
+
+
+def issue_lead(doc) -> str:
+    """The first lines of the preamble as plain text, for meta descriptions."""
+    preamble = expand_entry_count(doc.preamble, doc)
+    lines = [line for line in preamble.splitlines() if plain_text(line)][:3]
+    return Truncator(plain_text("\n".join(lines))).chars(LEAD_LENGTH)

@@ -19,19 +19,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from django.views.generic import ListView, TemplateView
 
 from issues.catalogue import current_catalogue, issue_path_builder
+from issues.context_processors import current_publication
 from issues.documents import document_from_issue
 from issues.exporting import issue_markdown
 from issues.models import Issue, PublicEntry, Revision, ShareLink
 from issues.rendering import (
-    expand_entry_count,
     highlight,
+    issue_lead,
+    issue_meta_html,
+    issue_nav_html,
+    issue_title,
     plain_text,
     render_issue_body,
 )
@@ -39,30 +42,8 @@ from issues.search import excerpt, query_terms
 from issues.templatetags.digest import path
 
 NOINDEX = "noindex, nofollow"
-LEAD_LENGTH = 120
 # Search counts its hits up to here and then says "1000+".
 MAX_COUNTED = 1000
-
-
-def format_issue_title(publication_name, date, headline, separator) -> str:
-    """The H1 of the house format: "嵌入式AI简报 (2021-07-18)：headline"."""
-    title = f"{publication_name} ({date.isoformat()})"
-    if headline:
-        title += (separator or " ") + headline
-    return title
-
-
-def issue_title(doc) -> str:
-    return format_issue_title(
-        doc.publication_name, doc.publication_date, doc.headline, doc.headline_separator
-    )
-
-
-def issue_lead(doc) -> str:
-    """The first lines of the preamble as plain text, for meta descriptions."""
-    preamble = expand_entry_count(doc.preamble, doc)
-    lines = [line for line in preamble.splitlines() if plain_text(line)][:3]
-    return Truncator(plain_text("\n".join(lines))).chars(LEAD_LENGTH)
 
 
 class ReaderMixin:
@@ -78,37 +59,30 @@ class ReaderMixin:
         # The page cache has read the publication state for this request already.
         self.catalogue = current_catalogue(self.now, getattr(request, "publication_state", None))
         request.publication = self.catalogue.publication
+        request.catalogue = self.catalogue
         return super().dispatch(request, *args, **kwargs)
 
-    def live_revision(self, date):
-        """The revision readers see under ``date`` (None if none), with its title and lead."""
-        pk = self.catalogue.revision_ids.get(date)
-        if pk is None:
-            return None
-        head = self.catalogue.heads.get(pk)
-        fields = ["pk", "body_html", "publication_date"]
-        revision = Revision.objects.only(*fields if head else [*fields, "data"]).get(pk=pk)
-        if head is None:
-            doc = revision.document()
-            head = self.catalogue.heads[pk] = (issue_title(doc), issue_lead(doc))
-        revision.title, revision.lead = head
-        return revision
-
-    def issue_context(self, revision):
-        date = revision.publication_date
+    def issue_context(self, issue, canonical_path):
+        """The context of an issue page for ``issue``, a ``LiveIssue``."""
+        date = issue.date
         older, newer = self.catalogue.neighbours(date)
+        markdown_path = path("issues:markdown", date)
+        canonical_url = self.request.build_absolute_uri(canonical_path)
         return {
-            "revision": revision,
             "issue_date": date,
-            "body_html": revision.body_html,
-            "page_title": revision.title,
-            "lead": revision.lead,
-            "older": older,
-            "newer": newer,
+            "body_html": issue.body_html,
+            "page_title": issue.title,
+            "issue_meta": issue_meta_html(
+                title=issue.title,
+                description=issue.lead or self.catalogue.publication.tagline,
+                site_name=self.catalogue.publication.name,
+                url=canonical_url,
+                date=date,
+            ),
+            "issue_nav": issue_nav_html(older, newer, markdown_path, issue_path_builder()),
             "archive": self.catalogue.recent_grid(date),
-            "archive_partial": True,
-            "canonical_path": reverse("issues:detail", args=[date]),
-            "markdown_path": reverse("issues:markdown", args=[date]),
+            "canonical_path": canonical_path,
+            "canonical_url": canonical_url,
         }
 
 
@@ -129,17 +103,21 @@ def moved_issue(date, now):
 
 
 class HomeView(ReaderMixin, TemplateView):
-    """The latest published issue in full."""
+    """The latest published issue in full, or a word that the first is coming."""
 
-    template_name = "issues/home.html"
+    def get(self, request, *args, **kwargs):
+        dates = self.catalogue.dates
+        self.latest = self.catalogue.live_issue(dates[0]) if dates else None
+        return super().get(request, *args, **kwargs)
+
+    def get_template_names(self):
+        # The issue page itself (one template less to extend on every uncached view).
+        return ["issues/issue_detail.html" if self.latest else "issues/home.html"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        dates = self.catalogue.dates
-        latest = self.live_revision(dates[0]) if dates else None
-        if latest is not None:
-            context.update(self.issue_context(latest))
-            context["canonical_path"] = reverse("issues:home")
+        if self.latest is not None:
+            context.update(self.issue_context(self.latest, path("issues:home")), home=True)
         return context
 
 
@@ -148,8 +126,8 @@ class IssueDetailView(ReaderMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         date = kwargs["date"]
-        self.revision = self.live_revision(date)
-        if self.revision is None:
+        self.issue = self.catalogue.live_issue(date)
+        if self.issue is None:
             moved = moved_issue(date, self.now)
             if moved is None:
                 raise Http404(_("没有这一期简报。"))
@@ -158,7 +136,7 @@ class IssueDetailView(ReaderMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context.update(self.issue_context(self.revision))
+        context.update(self.issue_context(self.issue, path("issues:detail", self.issue.date)))
         return context
 
 
@@ -285,11 +263,18 @@ class SourceView(EntryListMixin, ListView):
 def render_working_copy(request, issue, *, banner):
     """The working copy of ``issue`` in the issue page, never cached or indexed."""
     doc = document_from_issue(issue)
+    publication = current_publication(request)
     context = {
         "issue_date": doc.publication_date,
         "body_html": render_issue_body(doc),
         "page_title": issue_title(doc),
-        "lead": issue_lead(doc),
+        "issue_meta": issue_meta_html(
+            title=issue_title(doc),
+            description=issue_lead(doc) or publication.tagline,
+            site_name=publication.name,
+            url=None,
+            date=doc.publication_date,
+        ),
         "preview_banner": banner,
         "noindex": True,
     }

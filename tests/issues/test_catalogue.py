@@ -68,3 +68,41 @@ def test_the_grid_of_an_old_issue_shows_its_own_year_among_the_recent_ones(clien
         "2015",
     ]
     assert '<td class="archive-current" aria-current="page"><span>2015-03-01</span></td>' in grid
+
+
+def test_an_issue_deleted_after_the_catalogue_was_read_is_not_found_rather_than_an_error(db):
+    from issues.catalogue import current_catalogue
+    from issues.models import Revision
+
+    issue = make_issue(D(2020, 1, 6), headline="将被删除的一期")
+    publish(issue, at=timezone.now() - datetime.timedelta(days=1))
+    catalogue = current_catalogue(timezone.now())
+    assert "将被删除的一期" in catalogue.live_issue(D(2020, 1, 6)).title
+
+    # Another process deletes it after this one read the catalogue.
+    Revision.objects.filter(issue=issue).delete()
+
+    assert catalogue.live_issue(D(2020, 1, 6)) is None
+
+
+def header_of(html):
+    return html[html.index('<header class="site-header"') : html.index("</header>")]
+
+
+def test_the_page_chrome_is_in_each_readers_language_and_marks_the_page_shown(client, db):
+    from django.utils import translation
+
+    publish(make_issue(D(2020, 1, 6)), at=timezone.now() - datetime.timedelta(days=1))
+    with translation.override("en"):
+        latest_in_english = translation.gettext("最新一期")
+    assert latest_in_english != "最新一期"
+
+    home_chinese = header_of(client.get("/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode())
+    home_english = header_of(client.get("/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+    archive = header_of(client.get("/archive/", HTTP_ACCEPT_LANGUAGE="en").content.decode())
+
+    assert "最新一期" in home_chinese
+    assert latest_in_english in home_english
+    assert 'href="/" aria-current="page"' in home_english
+    assert 'href="/archive/" aria-current="page"' in archive
+    assert 'href="/" aria-current="page"' not in archive
