@@ -18,13 +18,16 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from django.db import connection
+from django.template.loader import get_template
 from django.urls import get_script_prefix, reverse
 from django.utils import translation
 from django.utils.functional import cached_property
+from django.utils.safestring import mark_safe
 
 from issues.archive import COLUMNS, archive_rows, neighbours
 from issues.cache import current_state
 from issues.documents import document_from_data
+from issues.frames import Frame
 from issues.models import Publication, Revision
 from issues.rendering import (
     GRID_YEAR_END,
@@ -58,6 +61,8 @@ class Catalogue:
         self._heads = {}
         # Rendered page chrome ({% publication_fragment %}), by name, language and values.
         self.fragments = {}
+        # Issue pages' frames (``issues.frames``), by template, page and language.
+        self._frames = {}
 
     # Each part is read on first use: a search page needs the settings only.
     @cached_property
@@ -95,7 +100,27 @@ class Catalogue:
         if head is None:
             doc = document_from_data(json.loads(data))
             head = self._heads[pk] = (issue_title(doc), issue_lead(doc))
-        return LiveIssue(date, body_html, *head)
+        # Rendered by issues.rendering at approval: template-escaped, Markdown sanitised by nh3.
+        return LiveIssue(date, mark_safe(body_html), *head)  # noqa: S308
+
+    def page_frame(self, template_name, request, context, slots):
+        """``template_name`` rendered once as a ``Frame`` with ``slots`` open.
+
+        One per page kind (``request``'s URL name and ``context``, which must
+        be the same for every page of that kind) and language.
+        """
+        key = (
+            template_name,
+            request.resolver_match.url_name,
+            translation.get_language(),
+            get_script_prefix(),
+            *context.items(),
+        )
+        frame = self._frames.get(key)
+        if frame is None:
+            template = get_template(template_name)
+            frame = self._frames[key] = Frame(template, context, request, slots)
+        return frame
 
     @cached_property
     def _ascending(self):

@@ -42,6 +42,15 @@ from issues.search import excerpt, query_terms
 from issues.templatetags.digest import path
 
 NOINDEX = "noindex, nofollow"
+# What differs between one issue page and the next (``IssuePageMixin``).
+ISSUE_PAGE_SLOTS = (
+    "page_title",
+    "issue_meta",
+    "body_html",
+    "issue_nav",
+    "archive",
+    "canonical_url",
+)
 # Search counts its hits up to here and then says "1000+".
 MAX_COUNTED = 1000
 
@@ -62,29 +71,6 @@ class ReaderMixin:
         request.catalogue = self.catalogue
         return super().dispatch(request, *args, **kwargs)
 
-    def issue_context(self, issue, canonical_path):
-        """The context of an issue page for ``issue``, a ``LiveIssue``."""
-        date = issue.date
-        older, newer = self.catalogue.neighbours(date)
-        markdown_path = path("issues:markdown", date)
-        canonical_url = self.request.build_absolute_uri(canonical_path)
-        return {
-            "issue_date": date,
-            "body_html": issue.body_html,
-            "page_title": issue.title,
-            "issue_meta": issue_meta_html(
-                title=issue.title,
-                description=issue.lead or self.catalogue.publication.tagline,
-                site_name=self.catalogue.publication.name,
-                url=canonical_url,
-                date=date,
-            ),
-            "issue_nav": issue_nav_html(older, newer, markdown_path, issue_path_builder()),
-            "archive": self.catalogue.recent_grid(date),
-            "canonical_path": canonical_path,
-            "canonical_url": canonical_url,
-        }
-
 
 def moved_issue(date, now):
     """The live revision of an issue that readers knew under ``date`` before an approved change.
@@ -102,28 +88,68 @@ def moved_issue(date, now):
     )
 
 
-class HomeView(ReaderMixin, TemplateView):
+class IssuePageMixin(ReaderMixin):
+    """An issue page, the home page's latest issue included.
+
+    Issue pages differ only in ``ISSUE_PAGE_SLOTS``: the rest of the page, its
+    frame, is rendered once per publication state (``issues.frames``).
+    """
+
+    template_name = "issues/issue_detail.html"
+    home = False
+
+    def issue_context(self, issue, canonical_path):
+        """The context of an issue page for ``issue``, a ``LiveIssue``."""
+        date = issue.date
+        older, newer = self.catalogue.neighbours(date)
+        canonical_url = self.request.build_absolute_uri(canonical_path)
+        return {
+            "home": self.home,
+            "body_html": issue.body_html,
+            "page_title": issue.title,
+            "issue_meta": issue_meta_html(
+                title=issue.title,
+                description=issue.lead or self.catalogue.publication.tagline,
+                site_name=self.catalogue.publication.name,
+                url=canonical_url,
+                date=date,
+            ),
+            "issue_nav": issue_nav_html(
+                older, newer, path("issues:markdown", date), issue_path_builder()
+            ),
+            "archive": self.catalogue.recent_grid(date),
+            "canonical_url": canonical_url,
+        }
+
+    def render_to_response(self, context, **response_kwargs):
+        frame = self.catalogue.page_frame(
+            self.template_name, self.request, {"home": self.home}, ISSUE_PAGE_SLOTS
+        )
+        page = frame.fill(context)
+        if page is None:  # an empty value: the template decides what shows
+            return super().render_to_response(context, **response_kwargs)
+        return HttpResponse(page)
+
+
+class HomeView(IssuePageMixin, TemplateView):
     """The latest published issue in full, or a word that the first is coming."""
+
+    home = True
 
     def get(self, request, *args, **kwargs):
         dates = self.catalogue.dates
         self.latest = self.catalogue.live_issue(dates[0]) if dates else None
+        if self.latest is None:
+            return render(request, "issues/home.html")
         return super().get(request, *args, **kwargs)
-
-    def get_template_names(self):
-        # The issue page itself (one template less to extend on every uncached view).
-        return ["issues/issue_detail.html" if self.latest else "issues/home.html"]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        if self.latest is not None:
-            context.update(self.issue_context(self.latest, path("issues:home")), home=True)
+        context.update(self.issue_context(self.latest, path("issues:home")))
         return context
 
 
-class IssueDetailView(ReaderMixin, TemplateView):
-    template_name = "issues/issue_detail.html"
-
+class IssueDetailView(IssuePageMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         date = kwargs["date"]
         self.issue = self.catalogue.live_issue(date)
@@ -265,7 +291,6 @@ def render_working_copy(request, issue, *, banner):
     doc = document_from_issue(issue)
     publication = current_publication(request)
     context = {
-        "issue_date": doc.publication_date,
         "body_html": render_issue_body(doc),
         "page_title": issue_title(doc),
         "issue_meta": issue_meta_html(
