@@ -24,13 +24,14 @@ from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.safestring import mark_safe
 
-from issues.archive import COLUMNS, archive_rows, neighbours
+from issues.archive import Cell, archive_rows, neighbours
 from issues.cache import current_state
 from issues.documents import document_from_data
 from issues.frames import Frame
 from issues.models import Publication, Revision
 from issues.rendering import (
     GRID_YEAR_END,
+    grid_mark_current,
     grid_row_html,
     grid_table_html,
     issue_lead,
@@ -57,6 +58,7 @@ class Catalogue:
         self.now = now
         self._years = {}
         self._full_grids = {}
+        self._recent_grids = {}
         # Revision pk -> (title, lead): what a page needs of the issue's document.
         self._heads = {}
         # Rendered page chrome ({% publication_fragment %}), by name, language and values.
@@ -145,13 +147,16 @@ class Catalogue:
         return years
 
     def recent_grid(self, current):
-        """The grid of ``recent_years(current)``, ``current`` marked."""
-        return grid_table_html(
-            [
-                self._year_marking(current) if year == current.year else self.year_html(year)
-                for year in self.recent_years(current)
-            ]
-        )
+        """The grid of ``recent_years(current)``, ``current``'s cell marked."""
+        years = tuple(self.recent_years(current))
+        key = (translation.get_language(), years)
+        grid = self._recent_grids.get(key)
+        if grid is None:
+            grid = self._recent_grids[key] = grid_table_html(
+                [self.year_html(year) for year in years]
+            )
+        cell = Cell("issue", text=current.isoformat(), url=issue_path_builder()(current))
+        return grid_mark_current(grid, cell)
 
     def full_grid(self):
         language = translation.get_language()
@@ -176,19 +181,6 @@ class Catalogue:
                 grid_row_html(row) for row in archive_rows(self._by_year[year], link=link)
             ]
         return rows
-
-    def _year_marking(self, current):
-        """``current``'s year with its cell marked: only the row holding it is rendered again."""
-        dates = self._by_year[current.year]
-        if current not in dates:
-            return self.year_html(current.year)
-        index = dates.index(current) // COLUMNS
-        chunk = dates[index * COLUMNS : (index + 1) * COLUMNS]
-        # archive_rows: the year's digits, then its issues four to a row.
-        _digits, row = archive_rows(chunk, current=current, link=issue_path_builder())
-        rows = self._year_rows(current.year)
-        marked = grid_row_html(row)
-        return "".join([*rows[: 1 + index], marked, *rows[2 + index :]]) + GRID_YEAR_END
 
 
 def _revision_page(pk, *, with_data):

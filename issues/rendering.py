@@ -381,8 +381,8 @@ def grid_table_html(years: list[str]) -> SafeString:
     Built here rather than in a template: /archive/ has thousands of cells,
     and a template loop spent most of the page's time on them. A year is the
     rows of ``grid_row_html`` followed by ``GRID_YEAR_END``; the catalogue
-    (``issues.catalogue``) keeps them, so a page re-renders at most the row
-    holding its own issue. Everything written comes from dates, years and
+    (``issues.catalogue``) keeps them, and an issue page marks its own cell in
+    a copy (``grid_mark_current``). Everything written comes from dates, years and
     paths made by ``reverse()``, none of which can hold markup; the translated
     texts are escaped.
     """
@@ -408,18 +408,24 @@ def grid_row_html(row: archive.Row) -> str:
             for index, cell in enumerate(row.cells)
         )
         return f'\n  <tbody id="y{row.year}">\n  <tr class="archive-year">{digits}</tr>'
-    parts = ["\n  <tr>"]
-    for cell in row.cells:
-        if cell.kind != "issue":
-            parts.append('<td class="archive-empty"></td>')
-        elif cell.current:
-            parts.append(
-                f'<td class="archive-current" aria-current="page"><span>{cell.text}</span></td>'
-            )
-        else:
-            parts.append(f'<td><a href="{cell.url}">{cell.text}</a></td>')
-    parts.append("</tr>")
-    return "".join(parts)
+    return "\n  <tr>" + "".join(grid_cell_html(cell) for cell in row.cells) + "</tr>"
+
+
+def grid_cell_html(cell: archive.Cell) -> str:
+    """One issue's cell (or padding): a link, or marked when it is the page's own issue."""
+    if cell.kind != "issue":
+        return '<td class="archive-empty"></td>'
+    if cell.current:
+        return f'<td class="archive-current" aria-current="page"><span>{cell.text}</span></td>'
+    return f'<td><a href="{cell.url}">{cell.text}</a></td>'
+
+
+def grid_mark_current(grid: str, cell: archive.Cell) -> SafeString:
+    """``grid`` (from ``grid_table_html``) with ``cell``, an issue's, marked as the current one."""
+    marked = grid.replace(
+        grid_cell_html(cell), grid_cell_html(dataclasses.replace(cell, current=True)), 1
+    )
+    return mark_safe(marked)  # noqa: S308 - grid_table_html's and grid_cell_html's HTML
 
 
 def issue_meta_html(*, title, description, site_name, url, date) -> SafeString:

@@ -8,6 +8,7 @@ state (the database on each request, or the shared generation token).
 """
 
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -68,6 +69,19 @@ def test_the_grid_of_an_old_issue_shows_its_own_year_among_the_recent_ones(clien
         "2015",
     ]
     assert '<td class="archive-current" aria-current="page"><span>2015-03-01</span></td>' in grid
+
+
+def test_issue_pages_of_one_year_each_mark_only_their_own_cell(client, db):
+    dates = [D(2024, 5, 5), D(2024, 5, 19), D(2024, 6, 2)]
+    for date in dates:
+        publish(make_issue(date), at=timezone.now() - datetime.timedelta(days=1))
+    for date in [*dates, dates[0]]:  # the first again, after its neighbours'
+        html = client.get(f"/issues/{date}/").content.decode()
+        grid = html[html.index('class="archive-grid"') :]
+        marked = re.findall(r'aria-current="page"><span>([\d-]+)</span>', grid)
+        assert marked == [date.isoformat()]
+        others = [other.isoformat() for other in dates if other != date]
+        assert all(f'<a href="/issues/{other}/">{other}</a>' in grid for other in others)
 
 
 def test_an_issue_deleted_after_the_catalogue_was_read_is_not_found_rather_than_an_error(db):
