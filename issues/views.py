@@ -30,15 +30,14 @@ from issues.documents import document_from_issue
 from issues.exporting import issue_markdown
 from issues.models import Issue, PublicEntry, Revision, ShareLink
 from issues.rendering import (
-    highlight,
+    entry_results_html,
     issue_lead,
     issue_meta_html,
     issue_nav_html,
     issue_title,
-    plain_text,
     render_issue_body,
 )
-from issues.search import excerpt, query_terms
+from issues.search import query_terms
 from issues.templatetags.digest import path
 
 NOINDEX = "noindex, nofollow"
@@ -202,21 +201,17 @@ class EntryListMixin(ReaderMixin):
     paginate_by = 20
     context_object_name = "entries"
     terms: list[str] = []
+    hide_source = False
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        # Links built here, not by a {% url %} per entry: most of a results
-        # page's time went to reverse().
-        issue_path = issue_path_builder()
-        for entry in context["entries"]:
-            summary = plain_text(entry.summary)
-            entry.title_html = highlight(plain_text(entry.title), self.terms)
-            entry.source_html = highlight(entry.source, self.terms)
-            entry.label_html = highlight(entry.label, self.terms)
-            entry.summary_html = highlight(excerpt(summary, self.terms), self.terms)
-            entry.date_text = entry.publication_date.isoformat()
-            entry.issue_path = issue_path(entry.publication_date)
-            entry.source_path = path("issues:source", entry.source) if entry.source else ""
+        context["results"] = entry_results_html(
+            context["entries"],
+            self.terms,
+            issue_path=issue_path_builder(),
+            source_path=lambda source: path("issues:source", source),
+            hide_source=self.hide_source,
+        )
         return context
 
 
@@ -261,6 +256,7 @@ class SourceView(EntryListMixin, ListView):
 
     template_name = "issues/source.html"
     paginator_class = CappedPaginator
+    hide_source = True  # every entry has the page's own source
 
     def get_queryset(self):
         return (

@@ -1,7 +1,18 @@
+from html.parser import HTMLParser
+from types import SimpleNamespace
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from issues.housefmt import EntryDoc, IssueDoc, SectionDoc
-from issues.rendering import entry_anchor, render_issue_body, render_markdown
+from issues.rendering import (
+    entry_anchor,
+    entry_results_html,
+    plain_text,
+    render_issue_body,
+    render_markdown,
+)
 
 
 @pytest.mark.parametrize(
@@ -107,3 +118,59 @@ def test_entry_kept_as_written_shows_its_lines_sanitised():
     assert "断开的标题" in html and "仍然显示" in html
     assert "<script" not in html
     assert "entry-head" not in html
+
+
+class _Markup(HTMLParser):
+    """The tags of a fragment, and the text inside each result's title link."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags, self.titles, self._in_title = [], [], False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        if ("class", "result-title") in attrs:
+            self._in_title = True
+            self.titles.append("")
+
+    def handle_endtag(self, tag):
+        if tag == "a":
+            self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.titles[-1] += data
+
+
+written = st.text(alphabet=st.sampled_from("<>&\"'`/=ab中 量化*[]()"), max_size=20)
+
+
+@given(
+    entries=st.lists(
+        st.builds(
+            SimpleNamespace,
+            publication_date=st.dates(),
+            anchor=written,
+            label=written,
+            title=written,
+            source=written,
+            url=written,
+            section_title=written,
+            summary=written,
+        ),
+        max_size=4,
+    ),
+    terms=st.lists(written.filter(str.strip), max_size=3),
+)
+def test_results_show_what_editors_wrote_as_text_and_nothing_as_markup(entries, terms):
+    html = entry_results_html(
+        entries,
+        terms,
+        issue_path=lambda date: f"/issues/{date}/",
+        source_path=lambda source: f"/sources/{source}/",
+    )
+    markup = _Markup()
+    markup.feed(html)
+    assert set(markup.tags) <= {"li", "p", "span", "a", "time", "mark"}
+    assert markup.tags.count("li") == len(entries)
+    assert markup.titles == [plain_text(entry.title) for entry in entries]
