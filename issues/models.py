@@ -717,34 +717,46 @@ class PublicEntryQuerySet(models.QuerySet):
             Q(live_until__isnull=True) | Q(live_until__gt=now)
         )
 
-    def restamp(self, issue_ids):
-        """Give the entries of these issues' revisions their live windows again.
+    def live_windows(self, issue_ids):
+        """``revision pk -> (live_from, live_until)`` for the approved revisions of these issues.
 
         ``Revision.objects.live()`` is the rule: an approved revision is live
         from its ``go_live_at`` until a later approved revision of the same
-        issue goes live. Every write that changes which revisions are approved
-        or when they go live (approval, unpublishing, import, deleting a
-        revision) calls this; entries of other revisions get no window.
+        issue goes live. Revisions not listed are never live.
         """
-        issue_ids = set(issue_ids)
         go_lives = defaultdict(list)
         for pk, issue_id, go_live_at in (
             Revision.objects.approved()
-            .filter(issue_id__in=issue_ids)
+            .filter(issue_id__in=set(issue_ids))
             .values_list("pk", "issue_id", "go_live_at")
         ):
             go_lives[issue_id].append((go_live_at, pk))
-        windows = defaultdict(list)
+        windows = {}
         for revisions in go_lives.values():
             for go_live_at, pk in revisions:
                 later = [moment for moment, _pk in revisions if moment > go_live_at]
-                windows[go_live_at, min(later, default=None)].append(pk)
-        entries = self.filter(revision__issue_id__in=issue_ids)
-        entries.exclude(revision_id__in=[pk for pks in windows.values() for pk in pks]).update(
+                windows[pk] = (go_live_at, min(later, default=None))
+        return windows
+
+    def restamp(self, issue_ids):
+        """Give the entries of these issues' revisions their live windows again.
+
+        Every write that changes which revisions are approved or when they go
+        live (approval, unpublishing, import, deleting a revision) calls this.
+        Only entries whose window changes are written.
+        """
+        windows = self.live_windows(issue_ids)
+        entries = self.filter(revision__issue_id__in=set(issue_ids))
+        entries.exclude(revision_id__in=windows).exclude(live_from=None, live_until=None).update(
             live_from=None, live_until=None
         )
-        for (live_from, live_until), pks in windows.items():
-            entries.filter(revision_id__in=pks).update(live_from=live_from, live_until=live_until)
+        revisions = defaultdict(list)
+        for pk, window in windows.items():
+            revisions[window].append(pk)
+        for (live_from, live_until), pks in revisions.items():
+            entries.filter(revision_id__in=pks).exclude(
+                live_from=live_from, live_until=live_until
+            ).update(live_from=live_from, live_until=live_until)
 
     def search(self, query, ranked=False):
         """Entries containing every word of ``query`` (Chinese, Latin or mixed), newest first.

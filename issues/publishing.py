@@ -16,6 +16,7 @@ with it.
 from django.conf import settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connections, transaction
+from django.db.models import Value
 from django.utils import timezone, translation
 
 from curation.normalize import normalize_url
@@ -35,11 +36,19 @@ def freeze_revision(revision: Revision) -> Revision:
     revision.frozen_at = timezone.now()
     revision.save(update_fields=["body_html", "publication_date", "frozen_at"])
     revision.public_entries.all().delete()
+    # Each entry is written once, with its search vector and live window: a
+    # second and third version of every row would be dead weight that every
+    # search wades through until a vacuum.
+    live_from, live_until = PublicEntry.objects.live_windows([revision.issue_id]).get(
+        revision.pk, (None, None)
+    )
+    postgresql = connections[PublicEntry.objects.db].vendor == "postgresql"
     rows = []
     position = 0
     for section in presented_entries(doc):
         for entry in section["entries"]:
             source = entry["doc"]
+            text = search_text(source.label, source.title, source.source, source.summary)
             rows.append(
                 PublicEntry(
                     revision=revision,
@@ -53,19 +62,17 @@ def freeze_revision(revision: Revision) -> Revision:
                     url=source.url,
                     normalized_url=normalize_url(source.url),
                     summary=source.summary,
-                    search_text=search_text(
-                        source.label, source.title, source.source, source.summary
+                    search_text=text,
+                    # Computed here, once, rather than in every search.
+                    search_vector=(
+                        SearchVector(Value(text), config="simple") if postgresql else None
                     ),
+                    live_from=live_from,
+                    live_until=live_until,
                 )
             )
             position += 1
     PublicEntry.objects.bulk_create(rows)
-    store_search_vectors(PublicEntry.objects.filter(revision=revision))
+    # The revision this one replaces stops being live when this one goes live.
     PublicEntry.objects.restamp([revision.issue_id])
     return revision
-
-
-def store_search_vectors(entries):
-    """Compute each entry's tsvector once, here, rather than in every search (PostgreSQL)."""
-    if connections[entries.db].vendor == "postgresql":
-        entries.update(search_vector=SearchVector("search_text", config="simple"))
