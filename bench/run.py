@@ -238,10 +238,10 @@ def main():
         import psycopg
 
         with psycopg.connect(DATABASE_URL, autocommit=True) as connection:
-            # As autovacuum would (it may be off): publishing writes each entry
-            # three times (then its search vector, then its live window), and
-            # scans should not wade through the dead versions. ANALYZE gives
-            # the planner its numbers.
+            # As autovacuum would, which may be off: generating leaves dead row
+            # versions behind (each revision is written again when frozen) that
+            # a production database would have had vacuumed. ANALYZE gives the
+            # planner its numbers.
             connection.execute("VACUUM (ANALYZE)")
         analyze_seconds = time.perf_counter() - started
         run(PYTHON, "manage.py", "collectstatic", "--noinput", "-v0", env=env)

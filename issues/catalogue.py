@@ -105,23 +105,22 @@ class Catalogue:
         # Rendered by issues.rendering at approval: template-escaped, Markdown sanitised by nh3.
         return LiveIssue(date, mark_safe(body_html), *head)  # noqa: S308
 
-    def page_frame(self, template_name, request, context, slots):
+    def page_frame(self, template_name, request, slots, context):
         """``template_name`` rendered once as a ``Frame`` with ``slots`` open.
 
-        One per page kind (``request``'s URL name and ``context``, which must
-        be the same for every page of that kind) and language.
+        One per page kind (``request``'s URL name) and language: ``context()``,
+        called only then, gives what every page of that kind shows alike.
         """
         key = (
             template_name,
             request.resolver_match.url_name,
             translation.get_language(),
             get_script_prefix(),
-            *context.items(),
         )
         frame = self._frames.get(key)
         if frame is None:
             template = get_template(template_name)
-            frame = self._frames[key] = Frame(template, context, request, slots)
+            frame = self._frames[key] = Frame(template, context(), request, slots)
         return frame
 
     @cached_property

@@ -33,13 +33,16 @@ class Frame:
         rendered = template.render({**context, **markers}, request)
         names = "|".join(re.escape(name) for name in slots)
         parts = re.split(_MARKER.format(f"({names})"), rendered)
-        self.texts, self.slots = parts[0::2], parts[1::2]
+        # Kept encoded: a page of mostly frame (the archive) is then not
+        # encoded again for every reader.
+        self.texts = [text.encode() for text in parts[0::2]]
+        self.slots = parts[1::2]
 
     def fill(self, values):
-        """The page with ``values`` (name -> value) in its slots; None if one is empty."""
+        """The page, UTF-8, with ``values`` (name -> value) in its slots; None if one is empty."""
         if not all(values[name] for name in self.slots):
             return None
         page = [self.texts[0]]
         for name, text in zip(self.slots, self.texts[1:], strict=True):
-            page += (conditional_escape(values[name]), text)
-        return "".join(page)
+            page += (conditional_escape(values[name]).encode(), text)
+        return b"".join(page)

@@ -22,7 +22,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView, TemplateView, View
 
 from issues.catalogue import current_catalogue, issue_path_builder
 from issues.context_processors import current_publication
@@ -122,7 +122,7 @@ class IssuePageMixin(ReaderMixin):
 
     def render_to_response(self, context, **response_kwargs):
         frame = self.catalogue.page_frame(
-            self.template_name, self.request, {"home": self.home}, ISSUE_PAGE_SLOTS
+            self.template_name, self.request, ISSUE_PAGE_SLOTS, lambda: {"home": self.home}
         )
         page = frame.fill(context)
         if page is None:  # an empty value: the template decides what shows
@@ -165,17 +165,21 @@ class IssueDetailView(IssuePageMixin, TemplateView):
         return context
 
 
-class ArchiveView(ReaderMixin, TemplateView):
-    template_name = "issues/archive.html"
+class ArchiveView(ReaderMixin, View):
+    """Every published issue in the grid: all of it the catalogue's, framed once."""
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(
-            archive=self.catalogue.full_grid(),
-            issue_count=len(self.catalogue.dates),
-            canonical_path=reverse("issues:archive"),
+    def get(self, request, *args, **kwargs):
+        frame = self.catalogue.page_frame(
+            "issues/archive.html",
+            request,
+            ("canonical_url",),
+            lambda: {
+                "archive": self.catalogue.full_grid(),
+                "issue_count": len(self.catalogue.dates),
+            },
         )
-        return context
+        canonical_url = request.build_absolute_uri(path("issues:archive"))
+        return HttpResponse(frame.fill({"canonical_url": canonical_url}))
 
 
 @require_safe
