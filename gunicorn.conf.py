@@ -33,9 +33,12 @@ bind = os.environ.get("GUNICORN_BIND") or "{}:{}".format(
 )
 
 # Processes: GUNICORN_WORKERS, else WEB_CONCURRENCY (the name hosting platforms
-# set), else 2 x CPUs + 1, capped at 8: each worker holds its own database
-# connections, and PostgreSQL's default max_connections is 100 for all replicas.
-workers = _int("GUNICORN_WORKERS", _int("WEB_CONCURRENCY", min(2 * _cpus() + 1, 8)))
+# set), else one per CPU (at least 2, at most 8). Pages are CPU-bound in Python
+# and their queries short: measured on 2 CPUs, 5 workers served a fifth less
+# than 2 on uncached issue pages, with three times the p99 (README,
+# "Performance"). Each worker holds its own database connections, and
+# PostgreSQL's default max_connections is 100 for all replicas.
+workers = _int("GUNICORN_WORKERS", _int("WEB_CONCURRENCY", min(max(_cpus(), 2), 8)))
 threads = _int("GUNICORN_THREADS", 1)
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread" if threads > 1 else "sync")
 
