@@ -63,7 +63,7 @@ class Catalogue:
         self._heads = {}
         # Rendered page chrome ({% publication_fragment %}), by name, language and values.
         self.fragments = {}
-        # Issue pages' frames (``issues.frames``), by template, page and language.
+        # Issue pages' and the archive's frames (``issues.frames``), by page and language.
         self._frames = {}
 
     # Each part is read on first use: a search page needs the settings only.

@@ -1,14 +1,15 @@
-"""Issue pages drawn in a frame rendered once per publication state.
+"""Reader pages drawn in a frame rendered once per publication state.
 
 Every issue page is the same template around a different issue: the head,
 the header, the footer and the headings stay the same until something
 published changes, and rendering them is most of what an uncached issue page
-costs. A ``Frame`` renders the template once with a marker where each value
-that differs between issues goes (its *slots*), and keeps the text between
-the markers; a page is then those texts joined with its own values, escaped
-as the template would have escaped them. Frames live in the catalogue
-(``issues.catalogue``), replaced with it when the publication state changes,
-as ``{% publication_fragment %}``s are.
+costs (``/archive/`` is all frame but for its address). A ``Frame`` renders
+the template once with a marker where each value that differs between pages
+goes (its *slots*), and keeps the text between the markers; a page is then
+those texts joined with its own values, escaped as the template would have
+escaped them. Frames live in the catalogue (``issues.catalogue``), replaced
+with it when the publication state changes, as ``{% publication_fragment %}``s
+are.
 
 What the template may do with a slot: show it with a plain ``{{ name }}``
 (no filter), and test whether it is empty. A marker is never empty, so a
