@@ -19,7 +19,7 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
-from django.core.exceptions import ValidationError
+from django.core.exceptions import EmptyResultSet, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import connections, models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
@@ -758,6 +758,20 @@ class PublicEntryQuerySet(models.QuerySet):
                 live_from=live_from, live_until=live_until
             ).update(live_from=live_from, live_until=live_until)
 
+    def count_up_to(self, limit):
+        """How many rows there are, counting no further than ``limit``.
+
+        One ``SELECT COUNT(*)`` over the limited query: ``count()`` on a slice
+        cost more Python than the database took to count.
+        """
+        try:
+            sql, params = self.values("pk")[:limit].query.sql_with_params()
+        except EmptyResultSet:  # none(), or a filter that can match nothing
+            return 0
+        with connections[self.db].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({sql}) AS counted", params)
+            return cursor.fetchone()[0]
+
     def search(self, query, ranked=False):
         """Entries containing every word of ``query`` (Chinese, Latin or mixed), newest first.
 
@@ -839,8 +853,18 @@ class PublicEntry(models.Model):
     # no ``live_from``, never (not approved, or withdrawn).
     live_from = models.DateTimeField(null=True, editable=False)
     live_until = models.DateTimeField(null=True, editable=False)
-    # What only the database reads: result pages leave them out (``defer``).
-    SEARCH_FIELDS = ("search_text", "search_vector", "normalized_url", "live_from", "live_until")
+    # What a list of results shows (``issues.rendering.entry_results_html``):
+    # read as plain rows, the search columns and model instances left out.
+    RESULT_FIELDS = (
+        "publication_date",
+        "anchor",
+        "label",
+        "title",
+        "source",
+        "url",
+        "section_title",
+        "summary",
+    )
 
     objects = PublicEntryQuerySet.as_manager()
 

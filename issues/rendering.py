@@ -357,23 +357,34 @@ def render_wechat_issue(doc, *, base_url: str) -> SafeString:
 
 
 def highlight(text: str, terms: list[str]):
-    """``text`` escaped, with every case-insensitive occurrence of a term in <mark>.
+    """``text`` escaped, with every case-insensitive occurrence of a term in <mark>."""
+    return highlighter(terms)(text)
+
+
+def highlighter(terms: list[str]):
+    """``highlight`` for these terms, made once for many texts.
 
     Matches are found in the raw text and each piece is escaped on its own,
     so a term can never match inside an entity or inject markup.
     """
     wanted = sorted({term for term in terms if term}, key=len, reverse=True)
-    if not wanted or not text:
-        return escape(text or "")
+    if not wanted:
+        return lambda text: escape(text or "")
     pattern = re.compile("|".join(re.escape(term) for term in wanted), re.IGNORECASE)
-    parts = []
-    position = 0
-    for match in pattern.finditer(text):
-        parts.append(html_lib.escape(text[position : match.start()]))
-        parts.append(f"<mark>{html_lib.escape(match.group(0))}</mark>")
-        position = match.end()
-    parts.append(html_lib.escape(text[position:]))
-    return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped
+
+    def mark(text):
+        if not text:
+            return escape("")
+        parts = []
+        position = 0
+        for match in pattern.finditer(text):
+            parts.append(html_lib.escape(text[position : match.start()]))
+            parts.append(f"<mark>{html_lib.escape(match.group(0))}</mark>")
+            position = match.end()
+        parts.append(html_lib.escape(text[position:]))
+        return mark_safe("".join(parts))  # noqa: S308 - every piece of text is escaped
+
+    return mark
 
 
 def entry_results_html(entries, terms, *, issue_path, source_path, hide_source=False):
@@ -386,17 +397,14 @@ def entry_results_html(entries, terms, *, issue_path, source_path, hide_source=F
     ``source_path(source)`` give the links. Every other value is escaped.
     """
     original = escape(gettext("原文"))
+    mark = highlighter(terms)
     items = []
     for entry in entries:
         day = entry.publication_date.isoformat()
         page = escape(issue_path(entry.publication_date))
-        label = (
-            f'<span class="entry-label">{highlight(entry.label, terms)}</span> '
-            if entry.label
-            else ""
-        )
+        label = f'<span class="entry-label">{mark(entry.label)}</span> ' if entry.label else ""
         source = (
-            f'<a href="{escape(source_path(entry.source))}">{highlight(entry.source, terms)}</a> · '
+            f'<a href="{escape(source_path(entry.source))}">{mark(entry.source)}</a> · '
             if entry.source and not hide_source
             else ""
         )
@@ -405,10 +413,10 @@ def entry_results_html(entries, terms, *, issue_path, source_path, hide_source=F
             if entry.url
             else ""
         )
-        summary = highlight(excerpt(plain_text(entry.summary), terms), terms)
+        summary = mark(excerpt(plain_text(entry.summary), terms))
         if summary:
             summary = f'<p class="result-summary">{summary}</p>'
-        title = highlight(plain_text(entry.title), terms)
+        title = mark(plain_text(entry.title))
         items.append(
             '<li class="result">\n'
             f'    <p class="result-head">{label}<a class="result-title"'

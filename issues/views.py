@@ -224,7 +224,7 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self):
-        return self.object_list[: MAX_COUNTED + 1].count()
+        return self.object_list.count_up_to(MAX_COUNTED + 1)
 
 
 class SearchView(EntryListMixin, ListView):
@@ -240,7 +240,7 @@ class SearchView(EntryListMixin, ListView):
         return (
             PublicEntry.objects.published(self.now)
             .search(self.query, ranked=self.ranked)
-            .defer(*PublicEntry.SEARCH_FIELDS)
+            .values_list(*PublicEntry.RESULT_FIELDS, named=True)
         )
 
     def get_context_data(self, **kwargs):
@@ -266,8 +266,8 @@ class SourceView(EntryListMixin, ListView):
         return (
             PublicEntry.objects.published(self.now)
             .filter(source=self.kwargs["source"])
-            .defer(*PublicEntry.SEARCH_FIELDS)
             .order_by("-publication_date", "position")
+            .values_list(*PublicEntry.RESULT_FIELDS, named=True)
         )
 
     def get_context_data(self, **kwargs):
