@@ -57,7 +57,6 @@ class Catalogue:
         self.version = version
         self.now = now
         self._years = {}
-        self._full_grids = {}
         self._recent_grids = {}
         # Revision pk -> (title, lead): what a page needs of the issue's document.
         self._heads = {}
@@ -158,28 +157,18 @@ class Catalogue:
         return grid_mark_current(grid, cell)
 
     def full_grid(self):
-        language = translation.get_language()
-        grid = self._full_grids.get(language)
-        if grid is None:
-            grid = self._full_grids[language] = grid_table_html(
-                [self.year_html(year) for year in self._by_year]
-            )
-        return grid
+        """Every year of the grid (/archive/, which keeps it in its frame)."""
+        return grid_table_html([self.year_html(year) for year in self._by_year])
 
     def year_html(self, year):
-        """One year of the grid, its ``<tbody>``."""
-        return "".join(self._year_rows(year)) + GRID_YEAR_END
-
-    def _year_rows(self, year):
-        """The year's rows as HTML, once per language."""
+        """One year of the grid, its ``<tbody>``, once per language."""
         key = (translation.get_language(), year)
-        rows = self._years.get(key)
-        if rows is None:
+        html = self._years.get(key)
+        if html is None:
             link = issue_path_builder()
-            rows = self._years[key] = [
-                grid_row_html(row) for row in archive_rows(self._by_year[year], link=link)
-            ]
-        return rows
+            rows = archive_rows(self._by_year[year], link=link)
+            html = self._years[key] = "".join(map(grid_row_html, rows)) + GRID_YEAR_END
+        return html
 
 
 def _revision_page(pk, *, with_data):
