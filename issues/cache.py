@@ -30,12 +30,16 @@ about the user, which is what makes both caching and compressing them safe
 on it is never cached or compressed.
 
 ``PageCacheMiddleware`` serves hits before sessions, CSRF, authentication and
-template rendering run; views opt in with ``public_page``.
+template rendering run; views opt in with ``public_page``. In front of Django,
+``RepeatedRequests`` (the WSGI application in ``digest.wsgi``) answers a
+request identical to one this process just answered with a public page, with
+the same reply, for as long as the publication state has not changed.
 """
 
 import datetime
 import gzip
 import hashlib
+import threading
 from collections import OrderedDict
 from functools import lru_cache, wraps
 from pathlib import Path
@@ -45,6 +49,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse, HttpResponseNotModified
+from django.http.cookie import parse_cookie
 from django.urls import Resolver404, resolve
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
@@ -174,6 +179,16 @@ def current_state(now) -> PublicationState:
     return state
 
 
+def known_state(now):
+    """The current state if this process has read it already, else None: never a query."""
+    if not settings.DIGEST_PAGE_CACHE_SHARED:
+        return None
+    state = _states.get(current_generation())
+    if state is None or state.expired(now):
+        return None
+    return state
+
+
 def _published_layer_changed(sender, instance, **kwargs):
     # After the commit: a reader who then gets the token sees the new content
     # in the database.
@@ -236,10 +251,14 @@ class _RecentPages:
 
 _recent_pages = _RecentPages(size=100)
 
+# The environ key under which ``PageCacheMiddleware`` says a reply may be repeated.
+REPLY_STATE = "digest.page_cache.state"
+
 
 def forget():
     """Drop what this process keeps besides the cache (a fresh process, for tests)."""
     _recent_pages.pages.clear()
+    _replies.clear()
     _states.clear()
 
 
@@ -347,6 +366,13 @@ class PageCacheMiddleware:
         _recent_pages.put(key, stored)
         response = self._response(stored, encoding, head=head)
         self._validators(response, etag, state, now)
+        # ``RepeatedRequests`` may answer the same request again with this
+        # reply while the state lasts; one without Last-Modified only until
+        # the second it would claim is over.
+        until = None
+        if state.last_modified is not None and "Last-Modified" not in response:
+            until = state.last_modified_second + 1
+        request.environ[REPLY_STATE] = (state.version, until)
         return response
 
     def _not_modified(self, request, tag, state):
@@ -398,3 +424,131 @@ class PageCacheMiddleware:
                 response["Last-Modified"] = state.last_modified_http
         response["Cache-Control"] = _cache_control(settings.DIGEST_CACHE_S_MAXAGE)
         patch_vary_headers(response, ("Accept-Language", "Accept-Encoding"))
+
+
+# --- Repeated requests, answered before Django ---------------------------------------------------
+#
+# A cached page still costs Django's request cycle: a request object, six
+# middleware and the response's headers, more than the page cache itself and
+# most of what separates a cached page from what gunicorn can send. Public
+# pages are the same for everyone and depend on nothing but the publication
+# state and the request's address, language and accepted encodings, so the
+# reply Django gave to one request is the reply to an identical one for as long
+# as the state lasts.
+
+
+def _request_key(environ):
+    """Everything in a request that a public page's reply can depend on.
+
+    Address (scheme, host, proxy headers, path, query), language (cookie and
+    Accept-Language), encoding and method: at least what the page cache's own
+    key and ``SecurityMiddleware`` read, as the client sent it.
+    """
+    cookie = environ.get("HTTP_COOKIE")
+    language_cookie = None
+    if cookie and settings.LANGUAGE_COOKIE_NAME in cookie:
+        language_cookie = parse_cookie(cookie).get(settings.LANGUAGE_COOKIE_NAME)
+    proxy_header = getattr(settings, "SECURE_PROXY_SSL_HEADER", None)
+    return (
+        environ.get("REQUEST_METHOD"),
+        environ.get("wsgi.url_scheme"),
+        environ.get(proxy_header[0]) if proxy_header else None,
+        environ.get("HTTP_HOST"),
+        environ.get("HTTP_X_FORWARDED_HOST"),
+        environ.get("HTTP_X_FORWARDED_PORT"),
+        environ.get("SERVER_NAME"),
+        environ.get("SERVER_PORT"),
+        environ.get("SCRIPT_NAME"),
+        environ.get("PATH_INFO"),
+        environ.get("QUERY_STRING"),
+        environ.get("HTTP_ACCEPT_LANGUAGE"),
+        language_cookie,
+        environ.get("HTTP_ACCEPT_ENCODING"),
+    )
+
+
+class _Replies:
+    """The last public replies this process sent, by request (thread-safe: gthread workers)."""
+
+    def __init__(self, size):
+        self.size = size
+        self.replies = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            reply = self.replies.get(key)
+            if reply is not None:
+                self.replies.move_to_end(key)
+            return reply
+
+    def put(self, key, reply):
+        with self.lock:
+            self.replies[key] = reply
+            self.replies.move_to_end(key)
+            while len(self.replies) > self.size:
+                self.replies.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.replies.clear()
+
+
+_replies = _Replies(size=200)
+
+
+class RepeatedRequests:
+    """WSGI middleware: answer a request identical to one just answered with a public page.
+
+    ``digest.wsgi`` wraps Django's application with it. Only replies that
+    ``PageCacheMiddleware`` marked are kept (a public page, whole, with its
+    validators settled), filed under the request's key and the publication
+    state's version. A request is answered from here only while this process
+    already knows the current state without a query (a shared cache:
+    ``known_state``) and that state is the reply's: after a change, or once a
+    scheduled issue's time has come, every request goes to Django again.
+    Conditional requests always go to Django, which answers 304.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        if (
+            environ.get("REQUEST_METHOD") not in ("GET", "HEAD")
+            or not settings.DIGEST_PAGE_CACHE
+            or "HTTP_IF_NONE_MATCH" in environ
+            or "HTTP_IF_MODIFIED_SINCE" in environ
+        ):
+            return self.application(environ, start_response)
+        key = _request_key(environ)
+        reply = _replies.get(key)
+        if reply is not None:
+            (version, until), status, headers, body = reply
+            now = timezone.now()
+            state = known_state(now)
+            if (
+                state is not None
+                and state.version == version
+                and (until is None or now.timestamp() < until)
+            ):
+                start_response(status, list(headers))
+                return [body]
+
+        sent = []
+
+        def remember_start_response(status, headers, exc_info=None):
+            sent[:] = [status, list(headers)]
+            return start_response(status, headers, exc_info)
+
+        result = self.application(environ, remember_start_response)
+        validity = environ.get(REPLY_STATE)
+        if validity is None or not sent or int(sent[0][:3]) not in CACHEABLE_STATUS:
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            if hasattr(result, "close"):
+                result.close()
+        _replies.put(key, (validity, sent[0], sent[1], body))
+        return [body]

@@ -14,13 +14,16 @@ from unittest import mock
 
 import brotli
 import pytest
+from django.core.signals import request_started
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from issues import workflow
 from issues.models import Issue, Publication, Status
 from tests.factories import make_issue, make_issue_in_state, publish
+from tests.wsgi_client import WSGIClient
 
 D = datetime.date
 REDIS = "redis://127.0.0.1:6379/15"
@@ -75,6 +78,14 @@ def cache_mode(request, settings):
     cache.forget()
     catalogue.forget()
     return "shared" if request.param == "redis" else request.param
+
+
+@pytest.fixture
+def client(request):
+    """Readers. In production's arrangement, through the WSGI application gunicorn serves."""
+    if request.node.callspec.params["cache_mode"] == "redis":
+        return WSGIClient()
+    return Client()
 
 
 @pytest.fixture
@@ -292,6 +303,15 @@ def test_last_modified_is_not_claimed_for_a_second_that_is_not_over(client, publ
     assert "Last-Modified" not in response
 
 
+def test_last_modified_is_claimed_once_that_second_is_over(client, published):
+    frozen = published.revisions.approved().get().frozen_at
+    with mock.patch("django.utils.timezone.now", return_value=frozen.replace(microsecond=999999)):
+        client.get("/archive/")
+    later = frozen.replace(microsecond=0) + datetime.timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert client.get("/archive/")["Last-Modified"]
+
+
 def test_s_maxage_is_configurable_for_operators_who_purge(client, published, settings):
     settings.DIGEST_CACHE_S_MAXAGE = 300
     assert "s-maxage=300" in client.get("/")["Cache-Control"]
@@ -329,3 +349,96 @@ def test_pages_with_a_csrf_token_are_neither_cached_nor_compressed(client, db):
     response = client.get("/admin/login/", HTTP_ACCEPT_ENCODING="gzip, br")
     assert "Content-Encoding" not in response
     assert "ETag" not in response
+
+
+# --- Repeated requests, answered before Django ------------------------------------------------
+
+
+def requests_django_handled():
+    handled = []
+    request_started.connect(
+        lambda **kwargs: handled.append(kwargs["environ"]["PATH_INFO"]),
+        weak=False,
+        dispatch_uid="count-requests",
+    )
+    return handled
+
+
+@pytest.fixture
+def wsgi_client(cache_mode):
+    if cache_mode == "database":
+        pytest.skip("without a shared cache every request asks the database for the state")
+    yield WSGIClient()
+    request_started.disconnect(dispatch_uid="count-requests")
+
+
+def test_a_repeated_request_is_answered_before_django(wsgi_client, published):
+    handled = requests_django_handled()
+    with clock(3600):
+        first = wsgi_client.get("/issues/2021-07-18/")
+        assert len(handled) == 1
+        again = wsgi_client.get("/issues/2021-07-18/")
+    assert len(handled) == 1
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again.items() == first.items()
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"HTTP_HOST": "localhost"},
+        {"HTTP_ACCEPT_LANGUAGE": "en"},
+        {"HTTP_ACCEPT_ENCODING": "gzip"},
+        {"QUERY_STRING": "page=1"},
+        {"wsgi.url_scheme": "https"},
+        {"REQUEST_METHOD": "HEAD"},
+    ],
+)
+def test_only_an_identical_request_gets_a_repeated_reply(wsgi_client, published, settings, change):
+    settings.ALLOWED_HOSTS = ["testserver", "localhost"]
+    handled = requests_django_handled()
+    with clock(3600):
+        wsgi_client.get("/archive/")
+        wsgi_client.generic("GET", "/archive/", **change)
+    assert len(handled) == 2
+
+
+def test_a_repeated_request_follows_the_language_cookie(wsgi_client, published):
+    with clock(3600):
+        assert 'lang="zh-hans"' in wsgi_client.get("/archive/").content.decode()
+        wsgi_client.cookies["django_language"] = "en"
+        assert 'lang="en"' in wsgi_client.get("/archive/").content.decode()
+
+
+def test_conditional_requests_are_answered_by_django(wsgi_client, published):
+    handled = requests_django_handled()
+    with clock(3600):
+        etag = wsgi_client.get("/archive/")["ETag"]
+        assert wsgi_client.get("/archive/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert len(handled) == 2
+
+
+def test_a_repeated_request_gets_a_scheduled_issue_once_its_time_comes(
+    wsgi_client, published, editor, reviewer, committed
+):
+    go_live = START + datetime.timedelta(hours=2)
+    new = in_review(editor, publication_date=D(2021, 8, 1), headline="排期的一期")
+    with committed():
+        workflow.approve(new, reviewer, publish_at=go_live)
+    with clock(3600):
+        assert "排期的一期" not in wsgi_client.get("/").content.decode()
+        assert "排期的一期" not in wsgi_client.get("/").content.decode()
+    with clock(2 * 3600 + 1):
+        assert "排期的一期" in wsgi_client.get("/").content.decode()
+
+
+def test_pages_with_a_cookie_or_for_staff_are_never_repeated(wsgi_client, published, superuser):
+    wsgi_client.force_login(superuser)
+    handled = requests_django_handled()
+    with clock(3600):
+        wsgi_client.get("/admin/")
+        wsgi_client.get("/admin/")
+        wsgi_client.get("/preview/2021-07-18/")
+        wsgi_client.get("/preview/2021-07-18/")
+    assert len(handled) == 4
