@@ -51,10 +51,15 @@ REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/1")
 CONNECTIONS = 16
 WORKERS = int(os.environ.get("BENCH_WORKERS", "2"))
 
-# Measured on this machine by the same wrk settings (2026-11, Wagtail 8.0.1,
-# 2 sync workers, a 30-entry page): the figures the targets refer to.
+# Wagtail, measured in the same run (``start_wagtail``) unless BENCH_WAGTAIL=0
+# or it cannot be installed; then the figures the targets were first set by
+# (2026-11, Wagtail 8.0.1, 2 sync workers, a 30-entry page, another machine).
+WAGTAIL = os.environ.get("BENCH_WAGTAIL", "1") != "0"
+WAGTAIL_VERSION = "8.0.1"
 WAGTAIL_CACHED = 4157
 WAGTAIL_UNCACHED = 285
+WAGTAIL_CACHED_LABEL = f"Wagtail {WAGTAIL_VERSION}, Django's per-site cache"
+WAGTAIL_UNCACHED_LABEL = f"Wagtail {WAGTAIL_VERSION}, not cached"
 ARCHIVE_CEILING = "static file, the archive's bytes (ceiling of the archive)"
 
 
@@ -123,6 +128,112 @@ def start_gunicorn(env, port, log):
                 raise SystemExit(f"gunicorn on port {port} exited; see {log.name}") from None
             time.sleep(0.1)
     raise SystemExit(f"gunicorn on port {port} did not start")
+
+
+def start_wagtail(scratch, log):
+    """Wagtail on this machine, for comparison: ({label: url}, processes), or ({}, []).
+
+    A site made by ``wagtail start`` in a virtualenv of its own, on the same
+    PostgreSQL, whose home page has 30 link entries in 4 sections
+    (``bench/wagtail``); two gunicorns as Wagtail deploys them (2 sync
+    workers, no access log, no recycling): as it is, and with Django's
+    per-site cache in per-process memory (never invalidated by publishing).
+    """
+    here = ROOT / "bench" / "wagtail"
+    site = scratch / "wagtail"
+    python = scratch / "wagtail-venv" / "bin" / "python"
+    database = f"{database_name()}_wagtail"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "site_settings.settings.production",
+        "WAGTAIL_BENCH_DATABASE_URL": urlsplit(DATABASE_URL)._replace(path=f"/{database}").geturl(),
+    }
+    try:
+        subprocess.run([PYTHON, "-m", "venv", str(python.parent.parent)], check=True)
+        subprocess.run(
+            [
+                python,
+                "-m",
+                "pip",
+                "install",
+                "-q",
+                f"wagtail=={WAGTAIL_VERSION}",
+                "gunicorn",
+                "psycopg",
+            ],
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        site.mkdir()
+        subprocess.run(
+            [python.with_name("wagtail"), "start", "site_settings", str(site)],
+            check=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        shutil.copy(here / "models.py", site / "home" / "models.py")
+        shutil.copytree(here / "templates", site / "home" / "templates", dirs_exist_ok=True)
+        shutil.copy(here / "local.py", site / "site_settings" / "settings" / "local.py")
+        maintenance(f"DROP DATABASE IF EXISTS {database}")
+        maintenance(f"CREATE DATABASE {database}")
+        for command in (["makemigrations", "home"], ["migrate"], ["collectstatic", "--noinput"]):
+            subprocess.run(
+                [python, "manage.py", *command, "-v0"],
+                cwd=site,
+                env=env,
+                check=True,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        with open(here / "fill.py", "rb") as fill:
+            subprocess.run(
+                [python, "manage.py", "shell"],
+                cwd=site,
+                env=env,
+                check=True,
+                stdin=fill,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+    except (OSError, subprocess.CalledProcessError) as error:
+        print(f"Wagtail could not be set up ({error}); comparing with the earlier figures")
+        return {}, []
+    processes, urls = [], {}
+    for label, extra in ((WAGTAIL_UNCACHED_LABEL, {}), (WAGTAIL_CACHED_LABEL, {"SITE_CACHE": "1"})):
+        port = free_port()
+        processes.append(
+            subprocess.Popen(
+                [
+                    python.with_name("gunicorn"),
+                    "-w",
+                    str(WORKERS),
+                    "-b",
+                    f"127.0.0.1:{port}",
+                    "site_settings.wsgi",
+                ],
+                cwd=site,
+                env={**env, **extra},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
+        urls[label] = f"http://127.0.0.1:{port}/"
+    for url in urls.values():
+        for _ in range(100):
+            try:
+                fetch(url)
+                break
+            except OSError:
+                time.sleep(0.1)
+        else:
+            raise SystemExit(f"Wagtail did not start at {url}; see {log.name}")
+    return urls, processes
+
+
+def drop_wagtail_database():
+    maintenance(f"DROP DATABASE IF EXISTS {database_name()}_wagtail")
 
 
 def stop(process):
@@ -328,6 +439,10 @@ def main():
         }
         targets.update({f"{label}, cached": cached + path for label, path in search.items()})
         targets.update({f"{label}, not cached": uncached + path for label, path in search.items()})
+        if WAGTAIL:
+            wagtail_urls, wagtail_processes = start_wagtail(scratch, log)
+            processes.extend(wagtail_processes)
+            targets.update(wagtail_urls)
         for url in targets.values():  # warm: caches filled, connections open, both workers
             for _ in range(2 * WORKERS):
                 fetch(url)
@@ -344,6 +459,8 @@ def main():
             stop(process)
         if not os.environ.get("BENCH_KEEP_DATABASE"):
             maintenance(f"DROP DATABASE IF EXISTS {name}")
+        if WAGTAIL:
+            drop_wagtail_database()
 
     recycling = (
         run(
@@ -362,6 +479,28 @@ def main():
         return statistics.median(s["rps"] for s in samples[label])
 
     ceiling = rps_of("static file, same bytes (ceiling)")
+    if WAGTAIL_CACHED_LABEL in samples:
+        wagtail_cached, wagtail_uncached = (
+            rps_of(WAGTAIL_CACHED_LABEL),
+            rps_of(WAGTAIL_UNCACHED_LABEL),
+        )
+        wagtail_line = (
+            f"- for comparison, Wagtail {WAGTAIL_VERSION} in this run (`bench/wagtail`: a 30-entry"
+            f" page, {WORKERS} sync workers, the per-site cache in each process's memory, stale"
+            " until it times out): "
+        )
+    else:
+        wagtail_cached, wagtail_uncached = WAGTAIL_CACHED, WAGTAIL_UNCACHED
+        wagtail_line = (
+            f"- for comparison, Wagtail {WAGTAIL_VERSION} (a 30-entry page, the same wrk settings,"
+            " measured on another 2-CPU machine of this project in 2026-11, not in this run): "
+        )
+    wagtail_line += (
+        f"{wagtail_uncached:,.0f} req/s uncached, {wagtail_cached:,.0f} req/s with Django's"
+        f" per-site cache; here the issue page serves"
+        f" {rps_of('issue page, cached') / wagtail_cached:.2f}x the cached figure and"
+        f" {rps_of('issue page, not cached') / wagtail_uncached:.1f}x the uncached one"
+    )
     rows = []
     for label, runs in samples.items():
         rps = statistics.median(s["rps"] for s in runs)
@@ -391,11 +530,7 @@ def main():
         f" {ROUNDS} rounds through all targets in turn; medians of the rounds",
         f"- conditional request with the page's ETag: {conditional};"
         f" gzip when accepted: {'yes' if compressed else 'NO'}",
-        f"- for comparison, Wagtail 8.0.1 (a 30-entry page, the same wrk settings, measured on"
-        f" a 2-CPU machine of this project in 2026-11, not in this run): {WAGTAIL_UNCACHED} req/s"
-        f" uncached, {WAGTAIL_CACHED:,} req/s with Django's per-site cache; here the issue page"
-        f" serves {rps_of('issue page, cached') / WAGTAIL_CACHED:.2f}x the cached figure and"
-        f" {rps_of('issue page, not cached') / WAGTAIL_UNCACHED:.1f}x the uncached one",
+        wagtail_line,
         "",
         "The archive's ratios are to its own bytes as a static file (the row marked ceiling"
         " of the archive); every other ratio is to the issue page's bytes.",
