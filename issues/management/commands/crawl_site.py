@@ -12,10 +12,10 @@ from urllib.parse import unquote_to_bytes, urldefrag, urlsplit
 from wsgiref.util import setup_testing_defaults
 
 from django.conf import settings
-from django.core import signals
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management.base import BaseCommand, CommandError
-from django.db import close_old_connections
+
+from digest.inprocess import call_wsgi
 
 START = ["/", "/archive/", "/sitemap.xml", "/robots.txt", "/feed/", "/feed/atom/"]
 XML_LINK = re.compile(r'<loc>([^<]+)</loc>|<link>([^<]+)</link>|href="([^"]+)"')
@@ -92,28 +92,8 @@ class InProcessSite:
             "SERVER_PORT": "443",
         }
         setup_testing_defaults(environ)
-        response = {}
-
-        def start_response(status, headers, exc_info=None):
-            response["status"] = int(status.split()[0])
-            response["headers"] = dict(headers)
-
-        # One process asks for page after page: keep its database connection
-        # (and the caller's transaction) instead of closing it after each
-        # request, as Django's own test client does.
-        signals.request_started.disconnect(close_old_connections)
-        signals.request_finished.disconnect(close_old_connections)
-        try:
-            result = self.handler(environ, start_response)
-            try:
-                body = b"".join(result)
-            finally:
-                if hasattr(result, "close"):
-                    result.close()
-        finally:
-            signals.request_started.connect(close_old_connections)
-            signals.request_finished.connect(close_old_connections)
-        return response["status"], response["headers"], body
+        status, headers, body = call_wsgi(self.handler, environ)
+        return int(status.split()[0]), dict(headers), body
 
 
 class Command(BaseCommand):
