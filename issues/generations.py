@@ -13,8 +13,11 @@ nothing.
 A process whose listener is not (yet, or no longer) subscribed falls back to
 reading the token from the cache on every request, as before. A listener that
 does not confirm within ``CONFIRM_SECONDS`` (a process that hung, or lost
-Redis) is logged; such a process cannot serve pages from the cache meanwhile,
-because a listener that loses its connection stops being used at once.
+Redis) is logged and no longer waited for. Such a process must not use the
+token it holds when it wakes: a listener that loses its connection stops
+being used at once, and one that has not heard from its connection for
+``HEARD_WITHIN`` seconds (a process stopped, swapped out or stuck, with the
+message still unread) is not used until it hears again.
 """
 
 import logging
@@ -32,6 +35,12 @@ logger = logging.getLogger(__name__)
 GENERATION_KEY = "digest:publication-generation"
 # Below the cache's socket timeout (2 s): waiting must never look like a dead Redis.
 CONFIRM_SECONDS = 1.0
+# The listener looks at its connection this often, and its token is trusted
+# only if it looked within HEARD_WITHIN. A change stops waiting for a process
+# after CONFIRM_SECONDS; a process that has not confirmed by then has not
+# looked since the message came, so when it wakes it reads the cache instead.
+POLL_SECONDS = 0.25
+HEARD_WITHIN = 0.75
 
 
 def _redis():
@@ -52,6 +61,7 @@ class Listener:
     def __init__(self):
         self.generation = None
         self.ready = False
+        self.heard_at = 0.0
         self._pid = None
         self._run_token = None
         self._pubsub = None
@@ -71,7 +81,9 @@ class Listener:
                     target=self._run, args=(token,), name="digest-generations", daemon=True
                 ).start()
             return None
-        return self.generation if self.ready else None
+        if not self.ready or time.monotonic() - self.heard_at >= HEARD_WITHIN:
+            return None
+        return self.generation
 
     def _running(self, token):
         return self._run_token is token and self._pid == os.getpid()
@@ -96,10 +108,11 @@ class Listener:
         pubsub = self._pubsub = client.pubsub()
         try:
             pubsub.subscribe(channel)
-            for message in pubsub.listen():
-                if not self._running(token):
-                    return
-                if message["type"] == "subscribe":
+            while self._running(token):
+                message = pubsub.get_message(timeout=POLL_SECONDS)
+                if message is None:
+                    pass
+                elif message["type"] == "subscribe":
                     # Changes from now on arrive as messages; the one before is in the cache.
                     self.generation = _stored_generation()
                     self.ready = True
@@ -108,6 +121,8 @@ class Listener:
                     self.generation = generation
                     self.ready = True
                     client.rpush(_confirm_key(generation), os.getpid())
+                # Nothing is waiting unread on the connection at this moment.
+                self.heard_at = time.monotonic()
         finally:
             if self._running(token):
                 self.ready = False

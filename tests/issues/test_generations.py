@@ -1,6 +1,7 @@
 """The publication generation reaches every serving process before a change completes."""
 
 import logging
+import threading
 import time
 
 import pytest
@@ -82,3 +83,29 @@ def test_a_listener_started_again_after_a_stop_is_the_only_one_listening(pushed)
     assert client.pubsub_numsub(channel) == [(channel.encode(), 1)]
     token = generations.new_generation()
     assert pushed.generation == token
+
+
+def test_a_process_that_wakes_after_missing_a_change_reads_the_new_generation(
+    pushed, monkeypatch, caplog
+):
+    """A frozen process (stopped, swapped out) wakes with the message still unread."""
+    pubsub = pushed._pubsub
+    thaw = threading.Event()
+    listen = pubsub.get_message
+
+    def frozen(*args, **kwargs):
+        thaw.wait()
+        return listen(*args, **kwargs)
+
+    monkeypatch.setattr(pubsub, "get_message", frozen)
+    time.sleep(generations.POLL_SECONDS * 2)  # the listener is frozen now
+    with caplog.at_level(logging.WARNING, logger="issues.generations"):
+        token = generations.new_generation()
+    assert "1 of 1 processes did not confirm" in caplog.text
+    assert generations.current_generation() == token
+    thaw.set()
+    for _ in range(100):
+        if pushed.current() == token:
+            break
+        time.sleep(0.02)
+    assert pushed.current() == token
