@@ -13,6 +13,7 @@ while readers keep seeing the approved version.
 """
 
 import datetime
+import hashlib
 import secrets
 import unicodedata
 from collections import defaultdict
@@ -666,10 +667,18 @@ def new_share_token():
     return secrets.token_urlsafe(32)
 
 
+def share_token_hash(token):
+    """What is stored of a share link's secret: a copy of the database opens no issue."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 class ShareLinkQuerySet(models.QuerySet):
     def valid(self, now=None):
         now = now or timezone.now()
         return self.filter(revoked_at__isnull=True, expires_at__gt=now)
+
+    def for_token(self, token):
+        return self.filter(token_hash=share_token_hash(token))
 
 
 class ShareLink(models.Model):
@@ -678,7 +687,7 @@ class ShareLink(models.Model):
     issue = models.ForeignKey(
         Issue, verbose_name=_("简报"), on_delete=models.CASCADE, related_name="share_links"
     )
-    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
@@ -693,10 +702,21 @@ class ShareLink(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "分享链接")
         ordering = ["-created_at"]
 
+    # The secret itself: only on the instance that made it, to be shown once.
+    token = None
+
     def __str__(self):
         return f"{self.issue} ({self.expires_at:%Y-%m-%d})"
 
+    def save(self, *args, **kwargs):
+        if not self.token_hash:
+            self.token = new_share_token()
+            self.token_hash = share_token_hash(self.token)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
+        if self.token is None:
+            raise ValueError("A share link's address is known only to the request that made it.")
         return reverse("issues:shared", args=[self.token])
 
 

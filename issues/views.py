@@ -323,7 +323,7 @@ def preview_issue(request, date):
 @never_cache
 def shared_issue(request, token):
     """An outside expert's view of one issue's working copy; expired or revoked is a 404."""
-    link = ShareLink.objects.valid().select_related("issue").filter(token=token).first()
+    link = ShareLink.objects.valid().for_token(token).select_related("issue").first()
     if link is None:
         raise Http404
     return render_working_copy(request, link.issue, banner=_("预览 — 未发布"))

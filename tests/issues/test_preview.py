@@ -93,6 +93,13 @@ def test_a_revoked_share_link_is_404(client, draft):
     assert client.get(link.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
 
 
+def test_the_database_keeps_no_share_link_secret(draft):
+    link = share(draft)
+    stored = ShareLink.objects.filter(pk=link.pk).values().get()
+    assert link.token not in repr(stored)
+    assert ShareLink.objects.for_token(link.token).get() == link
+
+
 def test_an_unknown_share_token_is_404(client, draft):
     share(draft)
     assert client.get("/shared/not-a-real-token/").status_code == HTTPStatus.NOT_FOUND
