@@ -284,7 +284,20 @@ class Issue(models.Model):
         return f"{self.publication_date:%Y-%m-%d}"
 
     def get_absolute_url(self):
-        return reverse("issues:detail", args=[self.publication_date.isoformat()])
+        """Where readers find the issue: the date of the approved revision they see.
+
+        The working copy's date may change before the next approval (and mail
+        is sent later); an issue scheduled but not yet live has its scheduled
+        revision's date, and one never approved only the working copy's.
+        """
+        approved = self.revisions.approved().order_by("-go_live_at")
+        revision = (
+            approved.filter(go_live_at__lte=timezone.now()).first() or approved.first()
+            if self.pk
+            else None
+        )
+        date = revision.publication_date if revision else self.publication_date
+        return reverse("issues:detail", args=[date.isoformat()])
 
     def bump_version(self):
         """Every write of the working copy or its status makes a new version.

@@ -4,7 +4,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from issues.models import Entry, Issue, Publication, Section
+from issues import workflow
+from issues.models import Entry, Issue, Publication, Section, Status
+from tests.factories import make_issue, publish
 
 
 def test_publication_settings_start_with_the_house_defaults(db):
@@ -108,3 +110,17 @@ def test_issue_str_is_its_date_without_a_query(issue_factory, django_assert_num_
     with django_assert_num_queries(0):
         assert str(issue) == "2026-03-30"
     assert issue.get_absolute_url() == "/issues/2026-03-30/"
+
+
+def test_an_issue_links_to_the_date_readers_see_until_a_new_date_is_approved(editor, reviewer):
+    issue = make_issue(datetime.date(2026, 3, 30), user=editor, status=Status.PUBLISHED)
+    publish(issue)
+    issue.publication_date = datetime.date(2026, 3, 31)
+    issue.updated_by = editor
+    issue.save()
+    workflow.record_save(issue, editor)
+    assert issue.get_absolute_url() == "/issues/2026-03-30/"
+
+    workflow.submit_for_review(issue, editor)
+    workflow.approve(issue, reviewer)
+    assert issue.get_absolute_url() == "/issues/2026-03-31/"
