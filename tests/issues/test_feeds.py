@@ -3,11 +3,15 @@
 import datetime
 import xml.etree.ElementTree as ET
 from email.utils import parsedate_to_datetime
+from urllib.parse import urljoin
 
 import pytest
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from issues.documents import document_from_issue, document_to_data
+from issues.feeds import absolute_links
 from issues.models import Revision, Status
 from tests.factories import make_issue, publish
 
@@ -53,6 +57,33 @@ def test_rss_items_carry_the_full_issue_with_absolute_links(client, published):
     assert 'href="http://testserver/sources/' in description
     assert 'href="http://testserver/issues/2021-07-18/#e-' in description
     assert 'href="/' not in description and 'href="#' not in description
+
+
+_segment = st.text(alphabet="abcxyz019-_.~%/#?", min_size=0, max_size=8)
+_address = st.one_of(
+    st.builds("https://{}.example/{}".format, _segment, _segment),
+    st.builds("http://{}/{}?q={}".format, _segment, _segment, _segment),
+    st.builds("/{}/{}".format, _segment, _segment),
+    st.builds("#{}".format, _segment),
+    st.builds("{}/{}".format, _segment, _segment),
+    st.builds("../{}".format, _segment),
+    st.builds("//{}.example/{}".format, _segment, _segment),
+    st.builds("?page={}".format, _segment),
+)
+
+
+@given(addresses=st.lists(_address, max_size=6), fragment=st.sampled_from(["", "#top"]))
+def test_feed_links_lead_where_they_lead_on_the_page(addresses, fragment):
+    page_url = "https://digest.example.org/issues/2021-07-18/" + fragment
+    html = "".join(f'<a href="{address}">x</a><img src="{address}">' for address in addresses)
+    expected = "".join(
+        f'<a href="{address}">x</a><img src="{address}">'
+        for address in (
+            address if address.startswith(("https://", "http://")) else urljoin(page_url, address)
+            for address in addresses
+        )
+    )
+    assert absolute_links(html, page_url) == expected
 
 
 def test_atom_feed_has_the_required_elements(client, published):
