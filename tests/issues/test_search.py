@@ -215,3 +215,10 @@ def test_a_source_page_stops_counting_at_the_cap_too(client, db, monkeypatch):
     page = client.get("/sources/大来源/").content.decode()
     assert "来自“大来源”的 3+ 条内容" in page
     assert page.count('class="result"') == 4  # results beyond the cap are not paged to
+
+
+def test_a_capped_hit_count_is_written_as_readers_write_numbers(client, db):
+    issue = make_issue(D(2021, 3, 1), sections=(("论文", 1001),))
+    publish(issue)
+    english = client.get("/search/", {"q": "论文"}, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Found 1,000+ results" in english
