@@ -3,8 +3,8 @@
 from django.http import HttpResponse
 from django.test import Client
 
-from digest.inprocess import call_wsgi
 from digest.wsgi import application
+from issues.inprocess import call_wsgi
 
 
 class WSGIClient(Client):

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.management.base import BaseCommand, CommandError
 
-from digest.inprocess import call_wsgi
+from issues.inprocess import call_wsgi
 
 START = ["/", "/archive/", "/sitemap.xml", "/robots.txt", "/feed/", "/feed/atom/"]
 XML_LINK = re.compile(r'<loc>([^<]+)</loc>|<link>([^<]+)</link>|href="([^"]+)"')
