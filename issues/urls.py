@@ -37,6 +37,8 @@ urlpatterns = [
     path("feed/atom/", public_page(AtomIssuesFeed()), name="feed-atom"),
     path("sitemap.xml", public_page(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", public_page(views.robots_txt), name="robots"),
+    # Browsers, feed readers and the admin ask for it whatever the page says.
+    path("favicon.ico", public_page(views.favicon), name="favicon"),
     # The working copy, for staff and share links: never cached.
     path("preview/<isodate:date>/", views.preview_issue, name="preview"),
     path("shared/<str:token>/", views.shared_issue, name="shared"),

@@ -14,8 +14,9 @@ process's ``Catalogue``, read again only when the publication state changes.
 """
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -327,6 +328,11 @@ def shared_issue(request, token):
     if link is None:
         raise Http404
     return render_working_copy(request, link.issue, banner=_("预览 — 未发布"))
+
+
+@require_safe
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 @require_safe

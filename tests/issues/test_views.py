@@ -6,6 +6,7 @@ from http import HTTPStatus
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -159,6 +160,15 @@ def test_robots_txt_keeps_crawlers_out_of_staff_pages_and_points_to_the_sitemap(
     for path in ("/admin/", "/preview/", "/shared/"):
         assert f"Disallow: {path}" in text
     assert "Sitemap: http://testserver/sitemap.xml" in text
+
+
+def test_every_page_has_the_site_icon_and_favicon_ico_leads_to_it(client, three_issues):
+    response = client.get("/favicon.ico")
+    assert response.status_code == HTTPStatus.MOVED_PERMANENTLY
+    icon = response["Location"]
+    assert icon.endswith(".svg")
+    assert f'<link rel="icon" href="{icon}"' in client.get("/").content.decode()
+    assert finders.find("favicon.svg")
 
 
 def queries_for(client, url):
