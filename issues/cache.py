@@ -168,8 +168,8 @@ def current_state(now) -> PublicationState:
         return PublicationState(now)
     # Pushed to this process by ``issues.generations`` (or read from the cache).
     generation = current_generation()
-    state = _states.get(generation)
-    if state is None or state.expired(now):
+    state = _read_state(generation, now)
+    if state is None:
         # Read after the token: a change committed since then replaces the
         # token, so this state can only ever be filed under a token readers
         # no longer use.
@@ -183,10 +183,13 @@ def known_state(now):
     """The current state if this process has read it already, else None: never a query."""
     if not settings.DIGEST_PAGE_CACHE_SHARED:
         return None
-    state = _states.get(current_generation())
-    if state is None or state.expired(now):
-        return None
-    return state
+    return _read_state(current_generation(), now)
+
+
+def _read_state(generation, now):
+    """The state this process read under ``generation``, unless a go-live moment has passed."""
+    state = _states.get(generation)
+    return None if state is None or state.expired(now) else state
 
 
 def _published_layer_changed(sender, instance, **kwargs):
@@ -224,32 +227,40 @@ def _approved_revision_deleted(sender, instance, **kwargs):
         Publication.objects.update(updated_at=timezone.now())
 
 
-class _RecentPages:
-    """The last few pages this process served, by key.
+class _Recent:
+    """The last few things this process served, by key (thread-safe: gthread workers).
 
     What a key names never changes (the key holds the publication state), so
     keeping a copy in the process is as safe as the shared cache and saves
-    fetching the page from it.
+    fetching it again.
     """
 
     def __init__(self, size):
         self.size = size
-        self.pages = OrderedDict()
+        self.items = OrderedDict()
+        self.lock = threading.Lock()
 
     def get(self, key):
-        stored = self.pages.get(key)
-        if stored is not None:
-            self.pages.move_to_end(key)
-        return stored
+        with self.lock:
+            item = self.items.get(key)
+            if item is not None:
+                self.items.move_to_end(key)
+            return item
 
-    def put(self, key, stored):
-        self.pages[key] = stored
-        self.pages.move_to_end(key)
-        while len(self.pages) > self.size:
-            self.pages.popitem(last=False)
+    def put(self, key, item):
+        with self.lock:
+            self.items[key] = item
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+
+    def clear(self):
+        with self.lock:
+            self.items.clear()
 
 
-_recent_pages = _RecentPages(size=100)
+# Stored pages (``PageCacheMiddleware``), by cache key.
+_recent_pages = _Recent(size=100)
 
 # The environ key under which ``PageCacheMiddleware`` says a reply may be repeated.
 REPLY_STATE = "digest.page_cache.state"
@@ -257,7 +268,7 @@ REPLY_STATE = "digest.page_cache.state"
 
 def forget():
     """Drop what this process keeps besides the cache (a fresh process, for tests)."""
-    _recent_pages.pages.clear()
+    _recent_pages.clear()
     _replies.clear()
     _states.clear()
 
@@ -467,34 +478,8 @@ def _request_key(environ):
     )
 
 
-class _Replies:
-    """The last public replies this process sent, by request (thread-safe: gthread workers)."""
-
-    def __init__(self, size):
-        self.size = size
-        self.replies = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            reply = self.replies.get(key)
-            if reply is not None:
-                self.replies.move_to_end(key)
-            return reply
-
-    def put(self, key, reply):
-        with self.lock:
-            self.replies[key] = reply
-            self.replies.move_to_end(key)
-            while len(self.replies) > self.size:
-                self.replies.popitem(last=False)
-
-    def clear(self):
-        with self.lock:
-            self.replies.clear()
-
-
-_replies = _Replies(size=200)
+# Whole replies (``RepeatedRequests``), by request.
+_replies = _Recent(size=200)
 
 
 class RepeatedRequests:
