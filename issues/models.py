@@ -290,12 +290,12 @@ class Issue(models.Model):
         is sent later); an issue scheduled but not yet live has its scheduled
         revision's date, and one never approved only the working copy's.
         """
-        approved = self.revisions.approved().order_by("-go_live_at")
-        revision = (
-            approved.filter(go_live_at__lte=timezone.now()).first() or approved.first()
-            if self.pk
-            else None
-        )
+        revision = None
+        if self.pk:
+            revision = (
+                Revision.objects.live().filter(issue=self).first()
+                or self.revisions.approved().order_by("-go_live_at").first()
+            )
         date = revision.publication_date if revision else self.publication_date
         return reverse("issues:detail", args=[date.isoformat()])
 
