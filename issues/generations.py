@@ -109,10 +109,8 @@ class Listener:
         try:
             pubsub.subscribe(channel)
             while self._running(token):
-                message = pubsub.get_message(timeout=POLL_SECONDS)
-                if message is None:
-                    pass
-                elif message["type"] == "subscribe":
+                message = pubsub.get_message(timeout=POLL_SECONDS) or {"type": None}
+                if message["type"] == "subscribe":
                     # Changes from now on arrive as messages; the one before is in the cache.
                     self.generation = _stored_generation()
                     self.ready = True
